@@ -1,0 +1,210 @@
+"""Step `classify`: every unit gets a verdict (body, heading, title, dateline, byline or a boilerplate category).
+
+Four passes, as jusText does it on HTML but with plain-text signals only:
+1. each unit alone: catalogue rules, cross-file repetition, and a content class from its length and
+   stopword density (good, near, short, bad);
+2. short and borderline units are re-judged from their nearest clear neighbours;
+3. the main body is the densest run of content (a maximum-sum segment over per-unit scores); what lies
+   outside it is boilerplate unless it is the article's title, dateline or byline;
+4. inside the body, short lines that introduce content are headings; rule matches stay boilerplate.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from .config import ClassifyConfig, MetadataConfig
+from .header import label_header
+from .document import Document, Unit
+from .features import ends_sentence, has_letters, identify_language, stopword_density, stopwords, words
+from .rules import Match, Matcher, normalise
+
+MARKER_PENALTY = 400  # an "end of article" marker (comments, related) splits the body unless prose outweighs it
+
+_BULLET = re.compile(r"^([-*•·▪►–—]|\d{1,3}[.)])\s")
+_DIGITS = re.compile(r"\d")
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What pass 1 learned about a unit."""
+
+    words: int
+    chars: int
+    cls: str  # good | near | short | bad
+    match: Match | None
+    repeated: bool
+
+
+def fingerprint(text: str) -> str:
+    """Key under which a line is counted across files: case, digits and punctuation do not matter."""
+    key = _DIGITS.sub("0", normalise(text))
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def detect_language(units: list[Unit]) -> tuple[str | None, float]:
+    """Language of the longest units, which are most likely the article's prose."""
+    longest = sorted(units, key=lambda u: len(u.text), reverse=True)[:8]
+    sample = "\n".join(u.text for u in longest)
+    if not sample:
+        return None, 0.0
+    return identify_language(sample)
+
+
+def content_class(tokens: list[str], chars: int, text: str, stops: frozenset[str], config: ClassifyConfig) -> str:
+    """jusText's per-paragraph class from length and stopword density, or from punctuation without a stoplist."""
+    if chars < config.length_low:
+        return "short"
+    if not stops:
+        return "good" if ends_sentence(text) and chars >= config.length_high else ("near" if ends_sentence(text) else "bad")
+    density = stopword_density(tokens, stops)
+    if density >= config.stopwords_high:
+        return "good" if chars > config.length_high or ends_sentence(text) else "near"
+    return "near" if density >= config.stopwords_low else "bad"
+
+
+def _neighbour(classes: list[str], i: int, step: int) -> str:
+    """The nearest clear class (good or bad) from unit i in direction `step`; 'bad' past the edges."""
+    j = i + step
+    while 0 <= j < len(classes):
+        if classes[j] in ("good", "bad"):
+            return classes[j]
+        j += step
+    return "bad"
+
+
+def revise(classes: list[str]) -> list[str]:
+    """Pass 2: short and near units take the class their clear neighbours agree on (jusText)."""
+    out = list(classes)
+    for i, cls in enumerate(classes):
+        if cls not in ("short", "near"):
+            continue
+        prev, nxt = _neighbour(classes, i, -1), _neighbour(classes, i, 1)
+        if cls == "near":
+            out[i] = "bad" if prev == nxt == "bad" else "good"
+        else:
+            out[i] = "good" if prev == nxt == "good" else "bad"
+    return out
+
+
+def _score(fact: _Facts, revised: str) -> float:
+    """A unit's contribution to the body segment: content is positive, boilerplate negative."""
+    if fact.match is not None:
+        return -MARKER_PENALTY if fact.match.ends_article else -max(50.0, fact.chars)
+    if fact.repeated:
+        return -max(50.0, fact.chars)
+    if fact.cls == "good":
+        return float(fact.chars)
+    if fact.cls == "near":
+        return fact.chars * (0.5 if revised == "good" else -0.2)
+    if fact.cls == "short":
+        return 5.0 if revised == "good" else -15.0
+    return -min(float(fact.chars), 200.0)
+
+
+def body_span(scores: list[float]) -> tuple[int, int]:
+    """Indices [start, end] of the maximum-sum run of scores (Kadane); (0, -1) when nothing is positive."""
+    best, best_span = 0.0, (0, -1)
+    total, start = 0.0, 0
+    for i, s in enumerate(scores):
+        if total <= 0:
+            total, start = s, i
+        else:
+            total += s
+        if total > best:
+            best, best_span = total, (start, i)
+    return best_span
+
+
+def shape_category(text: str, nwords: int) -> str:
+    """Category of boilerplate that no rule named, from its shape."""
+    if not has_letters(text):
+        return "junk"
+    if nwords <= 3:
+        return "navigation"
+    return "related"
+
+
+def _looks_like_heading(unit: Unit, fact: _Facts, config: ClassifyConfig) -> bool:
+    """A short line that does not end a sentence and has letters: a subheading if content follows."""
+    return (fact.match is None and 1 <= fact.words <= config.max_heading_words and has_letters(unit.text)
+            and not unit.text.rstrip("\"”’»)").endswith((".", ",", ";", "…")))
+
+
+def _first_body(units: list[Unit], facts: list[_Facts]) -> int:
+    """Index of the first kept unit that is prose (a sentence of content), or len(units)."""
+    for i, (unit, fact) in enumerate(zip(units, facts)):
+        if unit.label == "body" and fact.cls in ("good", "near") and ends_sentence(unit.text):
+            return i
+    return len(units)
+
+
+def _adopt_block_category(units: list[Unit], facts: list[_Facts]) -> None:
+    """Boilerplate no rule named takes the category of a rule match in its own block (a nag box is one block)."""
+    by_block: dict[int, Match] = {}
+    for unit, fact in zip(units, facts):
+        if fact.match is not None and not fact.match.ends_article:
+            by_block.setdefault(unit.block, fact.match)
+    for unit in units:
+        match = by_block.get(unit.block)
+        if match is not None and unit.rule.startswith("context.") and not unit.kept:
+            unit.label, unit.rule = match.category, "context.same_block"
+
+
+def unit_kind(text: str) -> str:
+    """paragraph, list_item or quote, from the line's first characters."""
+    if _BULLET.match(text):
+        return "list_item"
+    if text.startswith(">"):
+        return "quote"
+    return "paragraph"
+
+
+def classify(doc: Document, config: ClassifyConfig, matcher: Matcher, meta: MetadataConfig) -> Document:
+    """Labels every unit of `doc` in place."""
+    units = doc.units
+    if not units:
+        return doc
+    lang, _ = detect_language(units)
+    doc.language = lang
+    stops = stopwords(lang)
+    rep = config.repetition
+    facts: list[_Facts] = []
+    for unit in units:
+        tokens = words(unit.text)
+        match = matcher.match(unit.text, len(tokens))
+        repeated = rep.enabled and len(tokens) <= rep.max_words and fingerprint(unit.text) in doc.repeated
+        facts.append(_Facts(len(tokens), len(unit.text), content_class(tokens, len(unit.text), unit.text, stops, config), match, repeated))
+    revised = revise([f.cls if f.match is None and not f.repeated else "bad" for f in facts])
+    start, end = body_span([_score(f, r) for f, r in zip(facts, revised)])
+    for i in range(len(units)):
+        _label_unit(units, facts, revised, i, start <= i <= end, config)
+    _adopt_block_category(units, facts)
+    label_header(units, [(f.match is not None or f.repeated, f.words) for f in facts], _first_body(units, facts), meta, lang)
+    return doc
+
+
+def _label_unit(units: list[Unit], facts: list[_Facts], revised: list[str], i: int, inside: bool, config: ClassifyConfig) -> None:
+    """Pass 4 for one unit."""
+    unit, fact = units[i], facts[i]
+    if fact.match is not None:
+        unit.label, unit.rule = fact.match.category, fact.match.rule
+    elif fact.repeated:
+        unit.label, unit.rule = shape_category(unit.text, fact.words), "repetition.across_files"
+    elif not inside:
+        unit.label, unit.rule = shape_category(unit.text, fact.words), "context.outside_body"
+    elif revised[i] == "good" and fact.cls in ("good", "near"):
+        unit.label, unit.kind = "body", unit_kind(unit.text)
+    elif _looks_like_heading(unit, fact, config) and _next_is_body(facts, revised, i):
+        unit.label, unit.kind, unit.rule = "heading", "heading", "context.heading"
+    elif revised[i] == "good":
+        unit.label, unit.kind = "body", unit_kind(unit.text)
+    else:
+        unit.label, unit.rule = shape_category(unit.text, fact.words), "context.short_in_boilerplate"
+
+
+def _next_is_body(facts: list[_Facts], revised: list[str], i: int) -> bool:
+    """True when the next unit is content."""
+    j = i + 1
+    return j < len(facts) and facts[j].match is None and revised[j] == "good"

@@ -1,0 +1,165 @@
+"""Command line: `pipeline run | clean | inspect | check-config | schema | eval`."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+from .config import Config, load_config
+from .errors import ConfigError, PipelineError, UsageError
+
+EXIT_OK, EXIT_FAILED_INPUTS, EXIT_USAGE = 0, 1, 2
+DEFAULT_CONFIG = "config.yaml"
+
+
+def _fail(exc: PipelineError) -> NoReturn:
+    """Prints a library error as `Error: ...` and exits with the documented code."""
+    click.echo(f"Error: {exc}", err=True)
+    sys.exit(EXIT_USAGE if isinstance(exc, (ConfigError, UsageError)) else EXIT_FAILED_INPUTS)
+
+
+def _config(path: str | None) -> Config:
+    """The config at `path`, or ./config.yaml when present, or the built-in defaults."""
+    try:
+        if path is None:
+            return load_config(DEFAULT_CONFIG if Path(DEFAULT_CONFIG).is_file() else None)
+        return load_config(path)
+    except ConfigError as exc:
+        _fail(exc)
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pipeline")
+def cli() -> None:
+    """Clean scraped news articles into a JSON archive with metadata."""
+
+
+@cli.command("run")
+@click.argument("input_dir", required=False)
+@click.option("-o", "--output", "output_dir", help="Archive folder (default: `output` in the config, 'archive').")
+@click.option("-c", "--config", "config_path", help="Config file (default: ./config.yaml if present).")
+@click.option("-w", "--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
+def run_cmd(input_dir: str | None, output_dir: str | None, config_path: str | None, workers: int | None, quiet: bool) -> None:
+    """Clean every article under INPUT_DIR into the archive."""
+    from .runner import run
+
+    config = _config(config_path)
+    try:
+        report = run(input_dir or config.input, output_dir or config.output, config, workers=workers,
+                     progress=not quiet and sys.stderr.isatty())
+    except PipelineError as exc:
+        _fail(exc)
+    if not quiet:
+        click.echo(f"archived {report.archived} of {report.archived + len(report.failed)} inputs into {report.output} "
+                   f"in {report.finished - report.started:.1f}s", err=True)
+    for failure in report.failed:
+        click.echo(f"Error: {failure['path']}: {failure['reason']}", err=True)
+    sys.exit(EXIT_FAILED_INPUTS if report.failed else EXIT_OK)
+
+
+def _read_input(file: str) -> tuple[bytes, str]:
+    """Bytes of FILE, or of stdin for '-'."""
+    if file == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
+    try:
+        return Path(file).read_bytes(), Path(file).name
+    except OSError as exc:
+        _fail(UsageError(f"cannot read {file}: {exc.strerror or exc}"))
+
+
+def _clean(file: str, config_path: str | None) -> tuple[dict[str, Any], list[str], list[Any]]:
+    """Cleans FILE; returns the article, the input lines and the units."""
+    from .document import Document
+    from .process import STEPS, Context, article
+
+    ctx = Context(_config(config_path))
+    raw, name = _read_input(file)
+    doc = Document(path=name, raw=raw)
+    try:
+        for step in ctx.config.steps:
+            doc = STEPS[step](doc, ctx)
+    except PipelineError as exc:
+        _fail(exc)
+    return article(doc, ctx), doc.lines, doc.units
+
+
+@cli.command("clean")
+@click.argument("file")
+@click.option("-c", "--config", "config_path", help="Config file (default: ./config.yaml if present).")
+def clean_cmd(file: str, config_path: str | None) -> None:
+    """Clean one article (FILE, or - for stdin) and print its JSON."""
+    art, _, _ = _clean(file, config_path)
+    click.echo(_dump(art))
+
+
+_COLOURS = {"kept": "green", "meta": "cyan", "removed": "red"}
+
+
+@cli.command("inspect")
+@click.argument("file")
+@click.option("-c", "--config", "config_path", help="Config file (default: ./config.yaml if present).")
+def inspect_cmd(file: str, config_path: str | None) -> None:
+    """Show every line of FILE with its verdict, category and rule."""
+    _, lines, units = _clean(file, config_path)
+    owner = {}
+    for unit in units:
+        for offset in range(unit.nlines):
+            owner[unit.line + offset] = unit
+    for number, line in enumerate(lines, start=1):
+        unit = owner.get(number)
+        if unit is None:
+            continue
+        verdict = "kept" if unit.kept else ("meta" if unit.label in ("title", "dateline", "byline") else "removed")
+        label = unit.kind if unit.kept else unit.label
+        head = click.style(f"{number:>5} {verdict:<7} {label:<15} {unit.rule:<34}", fg=_COLOURS[verdict])
+        click.echo(f"{head} {line}")
+
+
+@cli.command("check-config")
+@click.argument("config_path", required=False)
+def check_config_cmd(config_path: str | None) -> None:
+    """Validate a config file (default: ./config.yaml) and report every problem."""
+    path = config_path or DEFAULT_CONFIG
+    if not Path(path).is_file():
+        _fail(UsageError(f"config file not found: {path}"))
+    config = _config(path)
+    rules = sum(len(c.rules) for c in config.classify.categories.values() if c.enabled)
+    click.echo(f"{path}: OK ({len(config.classify.categories)} categories, {rules} rules enabled)")
+
+
+@cli.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of an archive article."""
+    from .schema import article_schema
+
+    click.echo(_dump(article_schema()))
+
+
+@cli.command("eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("input_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("-c", "--config", "config_path", help="Config file (default: ./config.yaml if present).")
+@click.option("--per-doc", is_flag=True, help="Also list the ten worst documents.")
+def eval_cmd(gold_dir: str, input_dir: str, config_path: str | None, per_doc: bool) -> None:
+    """Score the cleaned text of INPUT_DIR/<id>.txt against GOLD_DIR/<id>.json (P/R/F1 of 4-gram shingles)."""
+    from .bench import score_folder
+
+    result = score_folder(Path(gold_dir), Path(input_dir), _config(config_path))
+    if per_doc:
+        for stem, (tp, fp, fn) in result.worst(10):
+            click.echo(f"  {stem[:24]:<24} tp={tp:.2f} fp={fp:.2f} fn={fn:.2f}")
+    click.echo(result.summary())
+
+
+def main() -> None:
+    """Entry point of the `pipeline` console script."""
+    cli(prog_name="pipeline")

@@ -1,0 +1,293 @@
+"""Configuration: defaults live here in code, config.yaml overrides only what it sets."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import typing
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+# Labels a line can get besides a boilerplate category; a category may not reuse them.
+CONTENT_LABELS = ("body", "heading", "quote", "list_item")
+META_LABELS = ("title", "dateline", "byline")
+STEP_ORDER = ("read", "repair", "segment", "classify", "metadata", "write")
+
+
+class Section(BaseModel):
+    """Base of every config section: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ReadConfig(Section):
+    """How bytes become text."""
+
+    detect: bool = True  # use charset-normalizer when the bytes are not UTF-8/UTF-16 with BOM
+    fallback_encoding: str = "cp1252"  # last resort; cp1252 decodes almost any byte sequence
+
+    @field_validator("fallback_encoding")
+    @classmethod
+    def _known_codec(cls, value: str) -> str:
+        import codecs
+
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(f"unknown encoding {value!r}; use a Python codec name such as 'cp1252' or 'latin-1'") from None
+        return value
+
+
+class RepairConfig(Section):
+    """ftfy options plus whitespace clean-up; the defaults fix mojibake and leave typography alone."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)  # hashable, so its ftfy config is built once
+
+    fix_encoding: bool = True  # undo mojibake (UTF-8 read as cp1252 and the like)
+    unescape_html: Literal["auto", True, False] = "auto"  # &amp; -> & unless the text looks like HTML
+    uncurl_quotes: bool = False  # curly quotes are the author's, keep them
+    fix_line_breaks: bool = True
+    fix_character_width: bool = False  # full-width forms are meaningful in CJK text
+    fix_latin_ligatures: bool = False
+    remove_terminal_escapes: bool = True
+    normalization: Literal["NFC", "NFKC", "NFD", "NFKD"] | None = "NFC"
+    plain_spaces: bool = True  # non-breaking and other odd spaces become plain spaces
+    remove_control: bool = True  # control characters carry no text
+    collapse_spaces: bool = True  # runs of spaces inside a line become one
+
+
+class SegmentConfig(Section):
+    """How lines become paragraphs."""
+
+    unwrap: bool = True  # join hard-wrapped lines back into paragraphs
+    wrap_min: int = Field(40, ge=10)  # narrowest wrap width we recognise
+    wrap_max: int = Field(100, ge=20)  # widest wrap width we recognise
+
+
+class Rule(Section):
+    """One boilerplate rule: a kind plus its data."""
+
+    name: str = Field(pattern=r"^[a-z0-9_]+$")
+    kind: Literal["exact", "prefix", "contains", "pattern"]
+    phrases: list[str] = []
+    pattern: str | None = None
+    max_words: int | None = Field(None, ge=1)  # longer lines never match: prose mentioning a phrase is not boilerplate
+    ends_article: bool = False  # what follows this line, after the body, is boilerplate too
+
+    @model_validator(mode="after")
+    def _data_fits_kind(self) -> Rule:
+        if self.kind == "pattern":
+            if not self.pattern:
+                raise ValueError("a 'pattern' rule needs a non-empty 'pattern'")
+            try:
+                compiled = re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern does not compile: {exc}") from None
+            if compiled.search(""):
+                raise ValueError("pattern matches the empty string, so it would match every line")
+        elif not [p for p in self.phrases if p.strip()]:
+            raise ValueError(f"a '{self.kind}' rule needs a non-empty 'phrases' list (an empty one would match everything)")
+        return self
+
+
+class Category(Section):
+    """A boilerplate category: switchable, with rules added to (or removed from) the built-in catalogue."""
+
+    enabled: bool = True
+    rules: list[Rule] = []
+    disable: list[str] = []  # names of built-in rules to switch off
+
+
+class RepetitionConfig(Section):
+    """Lines that recur across many files of one folder are boilerplate."""
+
+    enabled: bool = True
+    min_files: int = Field(4, ge=2)  # a line must appear in at least this many files...
+    min_share: float = Field(0.25, gt=0, le=1)  # ...and in this share of the folder's files
+    max_words: int = Field(40, ge=1)  # long lines repeat only when a file is duplicated
+
+
+class ClassifyConfig(Section):
+    """Boilerplate categories and the thresholds of the content scorer."""
+
+    categories: dict[str, Category] = {}
+    repetition: RepetitionConfig = RepetitionConfig()
+    # jusText's defaults, which were tuned on news pages: below length_low chars a line is "short".
+    length_low: int = Field(70, ge=1)
+    length_high: int = Field(200, ge=1)
+    stopwords_low: float = Field(0.30, ge=0, le=1)
+    stopwords_high: float = Field(0.32, ge=0, le=1)
+    max_heading_words: int = Field(20, ge=1)
+
+    @field_validator("categories")
+    @classmethod
+    def _category_names(cls, value: dict[str, Category]) -> dict[str, Category]:
+        for name in value:
+            if name in CONTENT_LABELS or name in META_LABELS:
+                raise ValueError(f"{name!r} is a content label, not a boilerplate category")
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                raise ValueError(f"category name {name!r} must be lower_snake_case")
+        return value
+
+
+class MetadataConfig(Section):
+    """How title, authors, date and language are extracted."""
+
+    date_order: Literal["MDY", "DMY", "YMD"] = "MDY"  # for ambiguous numeric dates such as 01/02/2022
+    reference_date: date | None = None  # makes "3 hours ago" resolvable; None ignores relative dates
+    words_per_minute: int = Field(230, ge=1)  # adult silent reading speed for non-fiction
+    language_min_chars: int = Field(40, ge=1)  # below this, language is null rather than a guess
+
+
+class WriteConfig(Section):
+    """How articles are written."""
+
+    indent: int | None = Field(1, ge=0)
+    keep_removed: bool = True  # the audit trail: every removed line with category and rule
+
+
+class Config(Section):
+    """The whole configuration; every default lives here."""
+
+    input: str = "seeds"
+    output: str = "archive"
+    include: list[str] = ["**/*.txt"]
+    exclude: list[str] = []
+    steps: list[str] = list(STEP_ORDER)
+    workers: int = Field(0, ge=0)  # 0 means one per core
+    read: ReadConfig = ReadConfig()
+    repair: RepairConfig = RepairConfig()
+    segment: SegmentConfig = SegmentConfig()
+    classify: ClassifyConfig = ClassifyConfig()
+    metadata: MetadataConfig = MetadataConfig()
+    write: WriteConfig = WriteConfig()
+
+    @field_validator("steps")
+    @classmethod
+    def _steps_known_and_ordered(cls, value: list[str]) -> list[str]:
+        unknown = [s for s in value if s not in STEP_ORDER]
+        if unknown:
+            raise ValueError(f"unknown step(s) {', '.join(unknown)}; valid steps: {', '.join(STEP_ORDER)}")
+        for required in ("read", "segment", "write"):
+            if required not in value:
+                raise ValueError(f"step {required!r} cannot be left out")
+        if value != sorted(value, key=STEP_ORDER.index):
+            raise ValueError(f"steps must keep the data-flow order {' -> '.join(STEP_ORDER)}")
+        return value
+
+    def sha256(self) -> str:
+        """Fingerprint of the effective configuration, stored in every article."""
+        blob = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    return " -> ".join(str(part) for part in loc)
+
+
+def _problems(exc: ValidationError, model: type[BaseModel]) -> list[tuple[str, str]]:
+    """Turns pydantic errors into (location, message) pairs that say how to fix them."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown key {loc[-1]!r}; valid keys here: {', '.join(_valid_keys(model, loc[:-1]))}"
+        elif err["type"] == "literal_error":
+            msg = f"{msg} (got {err.get('input')!r})"
+        problems.append((_format_loc(loc), msg))
+    return problems
+
+
+def _valid_keys(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
+    """Lists the fields a section accepts, following `path` down from `model`."""
+    current: Any = model
+    skip_key = False
+    for part in path:
+        if isinstance(part, int) or skip_key:
+            skip_key = False
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        annotation = field.annotation
+        args = typing.get_args(annotation)
+        skip_key = typing.get_origin(annotation) is dict
+        candidates = (annotation, *args) if not skip_key else args[1:]
+        current = next((a for a in candidates if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if current is None and args:
+            current = next((a for a in typing.get_args(args[0]) if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    return sorted(getattr(current, "model_fields", {}))
+
+
+def builtin_catalogue() -> dict[str, Any]:
+    """The packaged rule catalogue, grouped by category."""
+    text = resources.files("pipeline.rules").joinpath("catalogue.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merges mappings; lists and scalars in `override` replace those in `base`."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def build_config(data: dict[str, Any] | None, source: str = "config") -> Config:
+    """Validates user data over the defaults and the built-in catalogue; raises ConfigError listing every problem."""
+    data = data or {}
+    if not isinstance(data, dict):
+        raise ConfigError([("", f"the top level must be a mapping of settings, got {type(data).__name__}")], source)
+    try:
+        user = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_problems(exc, Config), source) from None
+    catalogue = builtin_catalogue()
+    categories: dict[str, Category] = {}
+    for name, spec in catalogue.items():
+        categories[name] = Category.model_validate(spec)
+    problems: list[tuple[str, str]] = []
+    for name, cat in user.classify.categories.items():
+        base = categories.get(name, Category())
+        known = {r.name for r in base.rules}
+        for i, rule_name in enumerate(cat.disable):
+            if rule_name not in known:
+                choices = ", ".join(sorted(known)) or "(none: this category has no built-in rules)"
+                problems.append((f"classify -> categories -> {name} -> disable -> {i}", f"no built-in rule {rule_name!r}; valid names: {choices}"))
+        kept = [r for r in base.rules if r.name not in cat.disable]
+        categories[name] = Category(enabled=cat.enabled, rules=kept + list(cat.rules), disable=list(cat.disable))
+    if problems:
+        raise ConfigError(problems, source)
+    user.classify.categories = categories
+    return user
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Loads config.yaml (or only the defaults when `path` is None)."""
+    if path is None:
+        return build_config({}, "defaults")
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError([("", f"file not found: {path}; pass an existing file with -c/--config")], str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([("", f"cannot read {path}: {exc}")], str(path)) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError([(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")], str(path)) from None
+    return build_config(data, str(path))

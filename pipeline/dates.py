@@ -1,0 +1,89 @@
+"""Dates in datelines and bylines, parsed with dateparser behind a cheap regex pre-filter."""
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import date, datetime
+from functools import lru_cache
+
+from .config import MetadataConfig
+
+_MONTHS = (
+    r"jan(uary|vier|uar|eiro)?|feb(ruary|ruar)?|févr(ier)?|fev(ereiro)?|mar(ch|s|z|zo|ço)?|märz|apr(il|ile)?|avr(il)?|abr(il)?"
+    r"|may|mai|mayo|maggio|maio|jun(e|i|io|ho)?|juin|giugno|jul(y|i|io|ho)?|juil(let)?|luglio|aug(ust)?|août|ago(sto)?"
+    r"|sep(t|tember|tembre|tiembre|tembro)?|set(tembre|embro)?|oct(ober|obre|ubre)?|okt(ober)?|ott(obre)?|out(ubro)?"
+    r"|nov(ember|embre|iembre|embro)?|dec(ember)?|dez(ember|embro)?|déc(embre)?|dic(iembre|embre)?"
+    r"|januar|februar|maart|mei|juni|juli|augustus|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia"
+    r"|września|października|listopada|grudnia|января|февраля|марта|апреля|мая|июня|июля|августа|сентября"
+    r"|октября|ноября|декабря"
+)
+_HAS_DATE = re.compile(
+    rf"\b\d{{4}}-\d{{1,2}}-\d{{1,2}}\b|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b({_MONTHS})\.?\b[^\n]{{0,12}}\b\d{{1,4}}\b"
+    rf"|\b\d{{1,2}}\.? ({_MONTHS})\b",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(r"\b\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?)\s+ago\b|\b(yesterday|today)\b", re.IGNORECASE)
+_PREFIX = re.compile(
+    r"^(published|posted|updated|last updated|modified|date|on|veröffentlicht|aktualisiert|am|publié le|publié|mis à jour|"
+    r"le|publicado|actualizado|el|pubblicato|aggiornato|il|atualizado|em|gepubliceerd|op|opublikowano|опубликовано)\b\s*:?\s*",
+    re.IGNORECASE,
+)
+
+
+def has_date(text: str) -> bool:
+    """Cheap test: does the line hold something shaped like a date?"""
+    return _HAS_DATE.search(text) is not None
+
+
+def parse_date(text: str, config: MetadataConfig, languages: list[str] | None = None) -> date | None:
+    """The calendar date a dateline states, or None; relative dates need `config.reference_date`."""
+    relative = _RELATIVE.search(text)
+    if not has_date(text) and not (relative and config.reference_date):
+        return None
+    import dateparser  # imported on first use: it costs a second at start-up
+
+    candidate = _PREFIX.sub("", text.strip(" \t|•·-–—"))
+    settings = {
+        "DATE_ORDER": config.date_order,
+        "PREFER_DAY_OF_MONTH": "first",
+        "REQUIRE_PARTS": [] if relative else ["day", "month", "year"],
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+    if config.reference_date:
+        settings["RELATIVE_BASE"] = datetime.combine(config.reference_date, datetime.min.time())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = _search(candidate, settings, languages)
+    return found.date() if found else None
+
+
+def _parse(text: str, languages: list[str] | None, settings: dict) -> datetime | None:
+    """dateparser.parse restricted to `languages` that dateparser knows."""
+    import dateparser
+
+    known = [lang for lang in languages or [] if lang in _dateparser_languages()] or ["en"]
+    return dateparser.parse(text, languages=known, settings=settings)
+
+
+@lru_cache(maxsize=1)
+def _dateparser_languages() -> frozenset[str]:
+    """Language codes dateparser ships data for."""
+    from dateparser.languages.loader import LocaleDataLoader
+
+    return frozenset(LocaleDataLoader().get_locale_map().keys())
+
+
+def _search(text: str, settings: dict, languages: list[str] | None) -> datetime | None:
+    """Parses the whole line, then the first date-shaped part of it."""
+    parsed = _parse(text, languages, settings)
+    if parsed:
+        return parsed
+    match = _HAS_DATE.search(text) or _RELATIVE.search(text)
+    if not match:
+        return None
+    start = max(0, match.start() - 12)
+    for piece in (text[start:match.end() + 6], match.group(0)):
+        parsed = _parse(piece, languages, settings)
+        if parsed:
+            return parsed
+    return None

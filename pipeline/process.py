@@ -1,0 +1,87 @@
+"""The per-document pipeline: the steps, registered by the names config.yaml uses, run in order."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__
+from .classify import classify
+from .config import Config
+from .document import Document
+from .metadata import metadata, sha256, stats
+from .read import read
+from .repair import repair
+from .rules import Matcher
+from .segment import segment
+
+
+@dataclass
+class Context:
+    """What every step may need, built once per run: the config and the compiled rules."""
+
+    config: Config
+    matcher: Matcher = field(init=False)
+    config_sha256: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.matcher = Matcher(self.config.classify.categories)
+        self.config_sha256 = self.config.sha256()
+
+
+Step = Callable[[Document, Context], Document]
+
+STEPS: dict[str, Step] = {
+    "read": lambda doc, ctx: read(doc, ctx.config.read),
+    "repair": lambda doc, ctx: repair(doc, ctx.config.repair),
+    "segment": lambda doc, ctx: segment(doc, ctx.config.segment),
+    "classify": lambda doc, ctx: classify(doc, ctx.config.classify, ctx.matcher, ctx.config.metadata),
+    "metadata": lambda doc, ctx: metadata(doc, ctx.config.metadata),
+    "write": lambda doc, ctx: doc,  # the article is built by `article()`; files are written by the runner
+}
+
+
+def process(doc: Document, ctx: Context) -> dict[str, Any]:
+    """Runs the configured steps over one document and returns its archive record."""
+    for name in ctx.config.steps:
+        doc = STEPS[name](doc, ctx)
+    return article(doc, ctx)
+
+
+def article_id(path: str) -> str:
+    """Stable id: derived from the input's relative path, so reruns and other machines agree."""
+    return hashlib.sha256(path.encode("utf-8")).hexdigest()[:16]
+
+
+def article(doc: Document, ctx: Context) -> dict[str, Any]:
+    """The archive record of a processed document, keys in schema order."""
+    kept = [u for u in doc.units if u.kept]
+    removed = [u for u in doc.units if not u.kept]
+    paragraphs = [u.text for u in kept]
+    text = "\n\n".join(paragraphs)
+    counts = stats(paragraphs, ctx.config.metadata)
+    by_category = dict(sorted(Counter(u.label for u in removed).items()))
+    enough = len(text) >= ctx.config.metadata.language_min_chars
+    return {
+        "id": article_id(doc.path),
+        "source": {"path": doc.path, "sha256": hashlib.sha256(doc.raw).hexdigest(), "encoding": doc.encoding, "bytes": len(doc.raw)},
+        "title": doc.meta.get("title"),
+        "authors": doc.meta.get("authors", []),
+        "published": doc.meta.get("published"),
+        "language": doc.language if enough else None,
+        "text": text,
+        "paragraphs": [{"type": u.kind if u.label != "heading" else "heading", "text": u.text} for u in kept],
+        "removed": [{"category": u.label, "rule": u.rule, "line": u.line, "text": u.text} for u in removed]
+        if ctx.config.write.keep_removed else [],
+        "stats": {**counts, "removed_by_category": by_category},
+        "metadata_source": doc.meta_source,
+        "text_sha256": sha256(text),
+        "pipeline": {"version": __version__, "config_sha256": ctx.config_sha256},
+    }
+
+
+def clean_bytes(raw: bytes, path: str, ctx: Context, repeated: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Cleans one input given as bytes; raises InputError when it cannot be read."""
+    return process(Document(path=path, raw=raw, repeated=repeated), ctx)

@@ -1,0 +1,52 @@
+"""Step `read`: bytes to text, recording the encoding that was used."""
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+from .config import ReadConfig
+from .document import Document
+from .errors import InputError
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for bytes that are no text in any encoding we read (NUL bytes outside UTF-16/32)."""
+    return b"\x00" in data[:8192]
+
+
+def decode(data: bytes, config: ReadConfig) -> tuple[str, str]:
+    """Returns (text, encoding name): BOM first, then strict UTF-8, then a charset detector, then the fallback."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data.decode(name), name
+    if looks_binary(data):
+        raise ValueError("binary content (NUL bytes); not a text file")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if config.detect:
+        best = from_bytes(data).best()
+        if best is not None and best.encoding:
+            return str(best), best.encoding
+    return data.decode(config.fallback_encoding, errors="replace"), config.fallback_encoding
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR become LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read(doc: Document, config: ReadConfig) -> Document:
+    """Decodes `doc.raw` into `doc.text`."""
+    try:
+        text, encoding = decode(doc.raw, config)
+    except (ValueError, UnicodeDecodeError, LookupError) as exc:
+        raise InputError(doc.path, str(exc)) from None
+    doc.text = normalise_newlines(text)
+    doc.encoding = encoding
+    return doc

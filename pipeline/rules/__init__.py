@@ -1,0 +1,86 @@
+"""Rule kinds (small code units registered by the name the config uses) and the matcher built from them."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..config import Category, Rule
+
+# Bullets, quotes and punctuation around a line do not change what it says.
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+_SPACES = re.compile(r"\s+")
+
+Predicate = Callable[[str, str], bool]  # (text as written, normalised text) -> match
+
+
+def normalise(text: str) -> str:
+    """Lower-cases and trims bullets and punctuation so phrases compare by their words."""
+    return _SPACES.sub(" ", _EDGES.sub("", text.lower()))
+
+
+def _exact(rule: Rule) -> Predicate:
+    phrases = frozenset(normalise(p) for p in rule.phrases)
+    return lambda text, norm: norm in phrases
+
+
+def _prefix(rule: Rule) -> Predicate:
+    phrases = tuple(normalise(p) for p in rule.phrases)
+    return lambda text, norm: norm.startswith(phrases)
+
+
+def _contains(rule: Rule) -> Predicate:
+    phrases = tuple(normalise(p) for p in rule.phrases)
+    return lambda text, norm: any(p in norm for p in phrases)
+
+
+def _pattern(rule: Rule) -> Predicate:
+    search = re.compile(rule.pattern or "", re.IGNORECASE).search
+    return lambda text, norm: search(text) is not None
+
+
+RULE_KINDS: dict[str, Callable[[Rule], Predicate]] = {
+    "exact": _exact,
+    "prefix": _prefix,
+    "contains": _contains,
+    "pattern": _pattern,
+}
+
+
+@dataclass(slots=True, frozen=True)
+class Match:
+    """What a rule said about a line."""
+
+    category: str
+    rule: str  # "category.rule_name"
+    ends_article: bool
+
+
+@dataclass(slots=True)
+class _Compiled:
+    match: Match
+    test: Predicate
+    max_words: int | None
+
+
+class Matcher:
+    """All enabled rules, tried in catalogue order; the first that fires names the category."""
+
+    def __init__(self, categories: dict[str, Category]) -> None:
+        self._rules: list[_Compiled] = []
+        for cat_name, category in categories.items():
+            if not category.enabled:
+                continue
+            for rule in category.rules:
+                match = Match(cat_name, f"{cat_name}.{rule.name}", rule.ends_article)
+                self._rules.append(_Compiled(match, RULE_KINDS[rule.kind](rule), rule.max_words))
+
+    def match(self, text: str, words: int) -> Match | None:
+        """The first rule that fires on `text` (a line of `words` words), or None."""
+        norm = normalise(text)
+        for rule in self._rules:
+            if rule.max_words is not None and words > rule.max_words:
+                continue
+            if rule.test(text, norm):
+                return rule.match
+        return None

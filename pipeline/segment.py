@@ -1,0 +1,73 @@
+"""Step `segment`: lines to paragraph candidates, handling blank-line, one-per-line and hard-wrapped input."""
+from __future__ import annotations
+
+import re
+
+from .config import SegmentConfig
+from .document import Document, Unit
+
+_BULLET = re.compile(r"^([-*•·▪►–—]|\d{1,3}[.)])\s")
+_TERMINAL = ('.', '!', '?', ':', '"', '”', '»', '…', ')')
+
+
+def blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
+    """Groups non-empty lines into blocks separated by blank lines, keeping 1-based line numbers."""
+    out: list[list[tuple[int, str]]] = []
+    current: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        if line:
+            current.append((number, line))
+        elif current:
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out
+
+
+def _wrap_width(block: list[tuple[int, str]], config: SegmentConfig) -> int | None:
+    """The wrap width of a hard-wrapped block, or None when its lines are not wrapped."""
+    if len(block) < 2:
+        return None
+    lengths = [len(text) for _, text in block]
+    width = max(lengths)
+    if not config.wrap_min <= width <= config.wrap_max:
+        return None
+    # A wrapped block has most of its lines (all but paragraph ends) close to the width.
+    full = sum(1 for n in lengths[:-1] if n >= 0.75 * width)
+    return width if full >= max(1, 0.6 * (len(block) - 1)) else None
+
+
+def _continues(line: str, following: str, width: int) -> bool:
+    """True when `line` was cut by wrapping and `following` carries on the same paragraph."""
+    if _BULLET.match(following):
+        return False
+    if following[:1].islower():
+        return len(line) >= 0.5 * width
+    if line.endswith(_TERMINAL):
+        return len(line) >= 0.85 * width
+    return len(line) >= 0.6 * width
+
+
+def units(lines: list[str], config: SegmentConfig) -> list[Unit]:
+    """Splits lines into units; wrapped lines of one paragraph become one unit."""
+    out: list[Unit] = []
+    for index, block in enumerate(blocks(lines)):
+        width = _wrap_width(block, config) if config.unwrap else None
+        current: Unit | None = None
+        for number, text in block:
+            if current is not None and width and _continues(last, text, width):
+                current.text += " " + text
+                current.nlines += 1
+            else:
+                current = Unit(line=number, text=text, block=index)
+                out.append(current)
+            last = text
+    return out
+
+
+def segment(doc: Document, config: SegmentConfig) -> Document:
+    """Fills `doc.lines` and `doc.units` from `doc.text`."""
+    doc.lines = doc.text.split("\n")
+    doc.units = units(doc.lines, config)
+    return doc
