@@ -30,10 +30,31 @@ def decode(data: bytes, config: ReadConfig) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     if config.detect:
-        best = from_bytes(data).best()
-        if best is not None and best.encoding:
-            return str(best), best.encoding
+        detected = _detect(data, config.fallback_encoding)
+        if detected is not None:
+            return detected
     return data.decode(config.fallback_encoding, errors="replace"), config.fallback_encoding
+
+
+def _detect(data: bytes, fallback: str) -> tuple[str, str] | None:
+    """The detector's pick; on a tie the fallback wins (short Western text often ties cp1250 with cp1252)."""
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None or not best.encoding:
+        return None
+    wanted = codecs.lookup(fallback).name
+    for match in matches:
+        if match.chaos <= best.chaos and any(_codec_name(n) == wanted for n in match.could_be_from_charset):
+            return data.decode(fallback), fallback
+    return str(best), best.encoding
+
+
+def _codec_name(name: str) -> str:
+    """Python's canonical name of a codec, so 'latin_1' and 'latin-1' compare equal."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
 
 
 def normalise_newlines(text: str) -> str:
