@@ -27,21 +27,23 @@ def blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
 
 def _wrap_width(block: list[tuple[int, str]], config: SegmentConfig) -> int | None:
     """The wrap width of a hard-wrapped block, or None when its lines are not wrapped."""
-    if len(block) < 2:
+    lengths = [len(text) for _, text in block if not _BULLET.match(text)]  # list items are not wrapped prose
+    if len(lengths) < 2:
         return None
-    lengths = [len(text) for _, text in block]
     width = max(lengths)
     if not config.wrap_min <= width <= config.wrap_max:
         return None
     # A wrapped block has most of its lines (all but paragraph ends) close to the width.
     full = sum(1 for n in lengths[:-1] if n >= 0.75 * width)
-    return width if full >= max(1, 0.6 * (len(block) - 1)) else None
+    return width if full >= max(1, 0.6 * (len(lengths) - 1)) else None
 
 
 def _continues(line: str, following: str, width: int) -> bool:
     """True when `line` was cut by wrapping and `following` carries on the same paragraph."""
     if _BULLET.match(following):
         return False
+    if len(line) + 1 + len(following.split(" ", 1)[0]) <= width:
+        return False  # a wrapper would have put the next word on this line, so the paragraph ended here
     if following[:1].islower():
         return len(line) >= 0.5 * width
     if line.endswith(_TERMINAL):
