@@ -249,28 +249,46 @@ def build_config(data: dict[str, Any] | None, source: str = "config") -> Config:
     data = data or {}
     if not isinstance(data, dict):
         raise ConfigError([("", f"the top level must be a mapping of settings, got {type(data).__name__}")], source)
+    problems: list[tuple[str, str]] = []
+    user: Config | None = None
     try:
         user = Config.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_problems(exc, Config), source) from None
-    catalogue = builtin_catalogue()
-    categories: dict[str, Category] = {}
-    for name, spec in catalogue.items():
-        categories[name] = Category.model_validate(spec)
-    problems: list[tuple[str, str]] = []
-    for name, cat in user.classify.categories.items():
-        base = categories.get(name, Category())
-        known = {r.name for r in base.rules}
-        for i, rule_name in enumerate(cat.disable):
-            if rule_name not in known:
-                choices = ", ".join(sorted(known)) or "(none: this category has no built-in rules)"
-                problems.append((f"classify -> categories -> {name} -> disable -> {i}", f"no built-in rule {rule_name!r}; valid names: {choices}"))
-        kept = [r for r in base.rules if r.name not in cat.disable]
-        categories[name] = Category(enabled=cat.enabled, rules=kept + list(cat.rules), disable=list(cat.disable))
-    if problems:
+        problems = _problems(exc, Config)
+    catalogue = {name: Category.model_validate(spec) for name, spec in builtin_catalogue().items()}
+    problems += _disable_problems(_user_disables(data), catalogue)
+    if problems or user is None:
         raise ConfigError(problems, source)
-    user.classify.categories = categories
+    merged = {name: _extend(catalogue.get(name, Category()), cat) for name, cat in user.classify.categories.items()}
+    user.classify.categories = {**catalogue, **merged}
     return user
+
+
+def _extend(base: Category, user: Category) -> Category:
+    """A built-in category with the user's switch, minus the disabled rules, plus the user's rules."""
+    kept = [r for r in base.rules if r.name not in user.disable]
+    return Category(enabled=user.enabled, rules=kept + list(user.rules), disable=list(user.disable))
+
+
+def _user_disables(data: dict[str, Any]) -> dict[str, list[Any]]:
+    """The `disable` lists from the raw data, so they are checked even when other keys are wrong."""
+    classify = data.get("classify")
+    categories = classify.get("categories") if isinstance(classify, dict) else None
+    if not isinstance(categories, dict):
+        return {}
+    return {str(n): c["disable"] for n, c in categories.items() if isinstance(c, dict) and isinstance(c.get("disable"), list)}
+
+
+def _disable_problems(disables: dict[str, list[Any]], catalogue: dict[str, Category]) -> list[tuple[str, str]]:
+    """One problem per disabled name that is no built-in rule of its category, listing the valid names."""
+    problems = []
+    for name, rule_names in disables.items():
+        known = {r.name for r in catalogue.get(name, Category()).rules}
+        choices = ", ".join(sorted(known)) or "(none: this category has no built-in rules)"
+        for i, rule_name in enumerate(rule_names):
+            if isinstance(rule_name, str) and rule_name not in known:
+                problems.append((f"classify -> categories -> {name} -> disable -> {i}", f"no built-in rule {rule_name!r}; valid names: {choices}"))
+    return problems
 
 
 def load_config(path: str | Path | None = None) -> Config:
