@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from .config import MetadataConfig
 
-_MONTHS = (
+MONTHS = (
     r"jan(uary|vier|uar|eiro)?|feb(ruary|ruar)?|févr(ier)?|fev(ereiro)?|mar(ch|s|z|zo|ço)?|märz|apr(il|ile)?|avr(il)?|abr(il)?"
     r"|may|mai|mayo|maggio|maio|jun(e|i|io|ho)?|juin|giugno|jul(y|i|io|ho)?|juil(let)?|luglio|aug(ust)?|août|ago(sto)?"
     r"|sep(t|tember|tembre|tiembre|tembro)?|set(tembre|embro)?|oct(ober|obre|ubre)?|okt(ober)?|ott(obre)?|out(ubro)?"
@@ -18,8 +18,8 @@ _MONTHS = (
     r"|октября|ноября|декабря"
 )
 _HAS_DATE = re.compile(
-    rf"\b\d{{4}}-\d{{1,2}}-\d{{1,2}}\b|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b({_MONTHS})\.?\b[^\n]{{0,12}}\b\d{{1,4}}\b"
-    rf"|\b\d{{1,2}}\.? ({_MONTHS})\b",
+    rf"\b\d{{4}}[./-]\d{{1,2}}[./-]\d{{1,2}}\b|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b({MONTHS})\.?\b[^\n]{{0,12}}\b\d{{1,4}}\b"
+    rf"|\b\d{{1,2}}\.? ({MONTHS})\b",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(r"\b\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?)\s+ago\b|\b(yesterday|today)\b", re.IGNORECASE)
@@ -28,6 +28,26 @@ _PREFIX = re.compile(
     r"le|publicado|actualizado|el|pubblicato|aggiornato|il|atualizado|em|gepubliceerd|op|opublikowano|опубликовано)\b\s*:?\s*",
     re.IGNORECASE,
 )
+
+
+# Where a line states a second date: "Published: May 1 · Updated: May 3", "May 1, 2022 Updated May 3".
+_SEGMENT = re.compile(r"\s*[|•·⋅]\s*|\s+(?=(?:last\s+)?(?:updated|modified|published|posted|aktualisiert|veröffentlicht|mis à jour|publié|actualizado|publicado|aggiornato|pubblicato)\b)", re.IGNORECASE)
+_UPDATED = re.compile(r"^(?:last\s+)?(?:updated|modified|edited|revised|aktualisiert|geändert|mis à jour|modifié|actualizado|aggiornato|atualizado|bijgewerkt|zaktualizowano|обновлено)\b", re.IGNORECASE)
+
+
+def published_date(text: str, config: MetadataConfig, languages: list[str] | None = None) -> tuple[date | None, bool]:
+    """The date a line states, preferring a published over an updated one; the flag says it was 'updated'."""
+    segments = [s for s in _SEGMENT.split(text) if s and s.strip()] if has_date(text) else [text]
+    updated: date | None = None
+    for segment in segments:
+        found = parse_date(segment, config, languages)
+        if found and not _UPDATED.match(segment.strip()):
+            return found, False
+        updated = updated or found
+    if updated is None and len(segments) > 1:
+        found = parse_date(text, config, languages)
+        return found, False
+    return updated, updated is not None
 
 
 def has_date(text: str) -> bool:

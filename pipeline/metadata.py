@@ -5,27 +5,89 @@ import hashlib
 import re
 
 from .config import MetadataConfig
-from .dates import parse_date
+from .dates import MONTHS, published_date
 from .document import Document, Unit
-from .features import WORD
+from .features import WORD, has_letters
 
+# A byline's opening words, in the languages we see most; the name follows.
 _BY = re.compile(
-    r"^(by|from|written by|words by|text by|story by|reporting by|von|text von|par|por|di|door|przez|autor(in)?:?|author:?|auteur:?|автор:?)\s+",
+    r"^(?:(?:written|words|text|story|reporting|posted|published|article|created|compiled)\s+by|by|von|text\s+von|"
+    r"geschrieben\s+von|par|écrit\s+par|por|escrito\s+por|di|scritto\s+da|door|geschreven\s+door|przez|av|af|"
+    r"autor(?:in|a)?|author|authors|auteur|autore|автор|yazar|writer|reporter)\b\s*[:：]?\s*",
     re.IGNORECASE,
 )
-# What follows the names in a byline: a date, a role, a separator.
-_BYLINE_TAIL = re.compile(
-    r"\s*([|•·–—]|\b(on|am|le|el|il|em|op)\b\s+\w+|\b(published|posted|updated)\b|,\s*(staff|senior|chief|contributing|special)\b|\d).*$",
+# "May 1, 2022 by Jane Doe", "Published: ... by Jane Doe": a by-phrase after a date or a publishing verb.
+_INLINE_BY = re.compile(r"(?:^|[\s|•·⋅/])(?:posted\s+|written\s+|published\s+)?by\s+(?=\S)", re.IGNORECASE)
+# What follows the names: a separator, a date, a publishing verb, a section ("in Business"), counts.
+_TAIL = re.compile(
+    r"\s*(?:[|•·⋅/]|\s[-–—]\s|\b(?:on|am|le|el|il|em|op|in|dans|en|im)\s+(?=\S)|\b(?:published|posted|updated|last\s+updated|"
+    r"modified|reviewed|fact[-\s]checked|edited|photos?|veröffentlicht|aktualisiert|publié|mis\s+à\s+jour|publicado|actualizado)\b|\d"
+    rf"|\b(?:{MONTHS})\.?\s+\d).*$",
     re.IGNORECASE,
 )
-_AND = re.compile(r"\s*(?:,|\band\b|&|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bi\b|\bи\b)\s*", re.IGNORECASE)
+_AND = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bi\b|\bи\b|\boraz\b)\s*", re.IGNORECASE)
+# Words of a role or a page element, never of a name.
+_NOT_NAME = re.compile(
+    r"\b(?:staff|senior|chief|contributing|special|writer|editor|editors|reporter|correspondent|columnist|contributor|"
+    r"journalist|photographer|expert|founder|ceo|director|manager|home|menu|search|share|subscribe|login|sign|read|more|"
+    r"news|related|posts?|contact|about|privacy|policy|terms|table|contents|comments?|reply|follow|newsletter|blog|"
+    r"categories|tags|skip|advertisement|minutes?|min|views?|takeaways|summary|introduction|conclusion|overview|"
+    r"the|of|for|to|with|how|what|why|best|top|guide|tips|review|reviews)\b",
+    re.IGNORECASE,
+)
+_CREDENTIAL = re.compile(r"^(?:[A-Z][A-Za-z]?\.?){1,3}\.?[®]?$|^(?:M\.D\.|Ph\.?D\.?|MD|PhD|RN|RD|CFP®?|CPA|MBA|DVM|MS|MA|BSc|MSc)$")
+_NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞА-Я][\w'’.-]*|de|da|di|del|der|den|van|von|la|le|bin|al|dos|du|ter|y)$")
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
 
 
-def authors_from_byline(text: str) -> list[str]:
-    """Names in a byline such as 'By Jane Doe and John Roe | May 1, 2022'."""
-    names = _BYLINE_TAIL.sub("", _BY.sub("", text.strip())).strip(" ,;:")
-    return [n.strip() for n in _AND.split(names) if n and n.strip() and any(c.isalpha() for c in n)]
+def fold(text: str | None) -> str:
+    """Text compared case-, space- and quote-insensitively."""
+    return _SPACE.sub(" ", (text or "").translate(_QUOTES)).strip().casefold()
+
+
+def looks_like_name(text: str) -> bool:
+    """Two to five capitalised words (particles allowed) that are not a role or a page element."""
+    tokens = text.split()
+    return (2 <= len(tokens) <= 5 and all(_NAME_WORD.match(t) for t in tokens) and tokens[0][0].isupper()
+            and not _NOT_NAME.search(text) and any(len(t.strip(".")) > 1 for t in tokens))
+
+
+def split_names(text: str) -> list[str]:
+    """Authors in 'Jane Doe, John Roe and Ann Poe'; credentials ('MD', 'PhD') stay with their name."""
+    names: list[str] = []
+    for part in (p.strip(" .,;:") for p in _AND.split(text)):
+        if not part:
+            continue
+        if names and _CREDENTIAL.match(part):
+            names[-1] = f"{names[-1]}, {part}"
+        elif looks_like_name(part) or (not names and len(part.split()) == 1 and part[:1].isupper() and not _NOT_NAME.search(part)):
+            names.append(part)
+        else:
+            break  # a role such as 'Staff Writer' ends the list
+    return names
+
+
+def byline_authors(text: str) -> list[str]:
+    """Authors a byline line names ('By Jane Doe and John Roe | May 1, 2022'); [] when it is not one."""
+    text = text.strip(" \t-–—|•·")
+    match = _BY.match(text)
+    if match:
+        rest = _TAIL.sub("", text[match.end():]).strip(" .,;:")
+        # After an explicit "By", a short lower-case or one-word signature ("by time news") is still a name.
+        lenient = [rest] if 1 <= len(rest.split()) <= 4 and has_letters(rest) and not re.search(r"[.!?,;:]", rest) else []
+        return split_names(rest) or lenient
+    inline = _INLINE_BY.search(text)
+    if inline and inline.start() > 0:
+        return split_names(_TAIL.sub("", text[inline.end():]))
+    return []
+
+
+def name_line_authors(text: str) -> list[str]:
+    """Authors of a line that is only a name, maybe with a date or role after it ('Jane Doe • May 1, 2022')."""
+    names = split_names(_TAIL.sub("", text.strip()))
+    return names if names and looks_like_name(names[0].split(",")[0]) else []
 
 
 def clean_title(text: str) -> str:
@@ -35,27 +97,42 @@ def clean_title(text: str) -> str:
 
 
 def _first(units: list[Unit], label: str) -> Unit | None:
+    """The first unit with `label`."""
     return next((u for u in units if u.label == label), None)
+
+
+def _authors(units: list[Unit]) -> tuple[list[str], Unit | None]:
+    """Authors from the first byline that names someone."""
+    for unit in units:
+        if unit.label == "byline":
+            names = byline_authors(unit.text) or name_line_authors(unit.text)
+            if names:
+                return names, unit
+    return [], None
+
+
+def _published(units: list[Unit], config: MetadataConfig, languages: list[str]) -> tuple[str | None, Unit | None]:
+    """The publication date: the first dateline or byline stating one; an 'updated' date only as a fallback."""
+    fallback: tuple[str | None, Unit | None] = (None, None)
+    for unit in units:
+        if unit.label in ("dateline", "byline"):
+            found, updated = published_date(unit.text, config, languages)
+            if found and not updated:
+                return found.isoformat(), unit
+            if found and fallback[0] is None:
+                fallback = (found.isoformat(), unit)
+    return fallback
 
 
 def metadata(doc: Document, config: MetadataConfig) -> Document:
     """Fills `doc.meta` and `doc.meta_source`."""
     units = doc.units
     title = _first(units, "title")
-    byline = _first(units, "byline")
-    dateline = _first(units, "dateline")
     doc.meta["title"] = clean_title(title.text) if title else None
-    doc.meta["authors"] = authors_from_byline(byline.text) if byline else []
+    doc.meta["authors"], byline = _authors(units)
     languages = [doc.language, "en"] if doc.language and doc.language != "en" else ["en"]
-    published = None
-    for unit in (dateline, byline):
-        if unit is not None and published is None:
-            found = parse_date(unit.text, config, languages)
-            if found:
-                published = found.isoformat()
-                doc.meta_source["published"] = {"line": unit.line, "rule": unit.rule}
-    doc.meta["published"] = published
-    for key, unit in (("title", title), ("authors", byline)):
+    doc.meta["published"], dated = _published(units, config, languages)
+    for key, unit in (("title", title), ("authors", byline), ("published", dated)):
         if unit is not None and doc.meta[key]:
             doc.meta_source[key] = {"line": unit.line, "rule": unit.rule}
     return doc
