@@ -1,9 +1,11 @@
 """Config validation: every bad config is reported with its location ("a -> b -> c") and a message that says how to fix it."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import REPO
 from pipeline.config import STEP_ORDER, Config, build_config, builtin_catalogue, load_config
@@ -120,3 +122,13 @@ def test_disable_extend_and_switch_off() -> None:
 def test_config_fingerprint_changes_with_settings() -> None:
     """The config hash stored in every article follows the effective settings."""
     assert build_config({"metadata": {"date_order": "DMY"}}).sha256() != load_config(None).sha256()
+
+
+def test_readme_config_example_is_valid() -> None:
+    """The YAML example in README.md is a valid config that does what it says."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    assert blocks
+    cats = build_config(yaml.safe_load(blocks[0])).classify.categories
+    assert not cats["share"].enabled and "signoff" not in [r.name for r in cats["ad"].rules]
+    assert cats["promo"].rules[0].ends_article
