@@ -13,12 +13,16 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .config import ClassifyConfig, MetadataConfig
 from .header import label_header
 from .document import Document, Unit
 from .features import ends_sentence, has_letters, identify_language, stopword_density, stopwords, words
 from .rules import Match, Matcher, normalise
+
+if TYPE_CHECKING:
+    from .model import LineModel
 
 MARKER_PENALTY = 400  # an "end of article" marker (comments, related) splits the body unless prose outweighs it
 
@@ -148,7 +152,7 @@ def _adopt_block_category(units: list[Unit], facts: list[_Facts]) -> None:
             by_block.setdefault(unit.block, fact.match)
     for unit in units:
         match = by_block.get(unit.block)
-        if match is not None and unit.rule.startswith("context.") and not unit.kept:
+        if match is not None and unit.rule.startswith(("context.", "model.")) and not unit.kept:
             unit.label, unit.rule = match.category, "context.same_block"
 
 
@@ -161,28 +165,76 @@ def unit_kind(text: str) -> str:
     return "paragraph"
 
 
-def classify(doc: Document, config: ClassifyConfig, matcher: Matcher, meta: MetadataConfig) -> Document:
-    """Labels every unit of `doc` in place."""
-    units = doc.units
-    if not units:
-        return doc
-    lang, _ = detect_language(units)
+@dataclass(slots=True)
+class Analysis:
+    """Passes 1-3 over a document: per-unit facts, revised classes and the body span."""
+
+    facts: list[_Facts]
+    revised: list[str]
+    start: int
+    end: int
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def effective_chars(text: str) -> int:
+    """Length in Latin-equivalent characters: a CJK character carries about as much as three letters."""
+    return len(text) + 2 * len(_CJK.findall(text)) if not text.isascii() else len(text)
+
+
+def analyse(doc: Document, config: ClassifyConfig, matcher: Matcher) -> Analysis:
+    """Passes 1-3; also sets `doc.language`, which picks the stopword list."""
+    lang, _ = detect_language(doc.units)
     doc.language = lang
     stops = stopwords(lang)
     rep = config.repetition
     facts: list[_Facts] = []
-    for unit in units:
+    for unit in doc.units:
         tokens = words(unit.text)
+        chars = effective_chars(unit.text)
         match = matcher.match(unit.text, len(tokens))
         repeated = rep.enabled and len(tokens) <= rep.max_words and fingerprint(unit.text) in doc.repeated
-        facts.append(_Facts(len(tokens), len(unit.text), content_class(tokens, len(unit.text), unit.text, stops, config), match, repeated))
+        facts.append(_Facts(len(tokens), chars, content_class(tokens, chars, unit.text, stops, config), match, repeated))
     revised = revise([f.cls if f.match is None and not f.repeated else "bad" for f in facts])
     start, end = body_span([_score(f, r) for f, r in zip(facts, revised)])
-    for i in range(len(units)):
-        _label_unit(units, facts, revised, i, start <= i <= end, config)
+    return Analysis(facts, revised, start, end)
+
+
+def classify(doc: Document, config: ClassifyConfig, matcher: Matcher, meta: MetadataConfig, model: LineModel | None = None) -> Document:
+    """Labels every unit of `doc` in place; with a model, its keep/remove decision replaces pass 3."""
+    units = doc.units
+    if not units:
+        return doc
+    an = analyse(doc, config, matcher)
+    facts, revised = an.facts, an.revised
+    if model is not None:
+        keep = model.keep(units, an)
+        for i in range(len(units)):
+            _label_by_model(units, facts, i, keep, config)
+    else:
+        for i in range(len(units)):
+            _label_unit(units, facts, revised, i, an.start <= i <= an.end, config)
     _adopt_block_category(units, facts)
-    label_header(units, [(f.match is not None or f.repeated, f.words) for f in facts], _first_body(units, facts), meta, lang)
+    label_header(units, [(f.match is not None or f.repeated, f.words) for f in facts], _first_body(units, facts), meta, doc.language)
     return doc
+
+
+def _label_by_model(units: list[Unit], facts: list[_Facts], i: int, keep: list[bool], config: ClassifyConfig) -> None:
+    """Pass 4 when the line model decided what stays: kept units become body or headings."""
+    unit, fact = units[i], facts[i]
+    if keep[i] and fact.match is None:
+        nxt = i + 1 < len(units) and keep[i + 1] and facts[i + 1].cls in ("good", "near")
+        if fact.cls in ("short", "bad") and _looks_like_heading(unit, fact, config) and nxt and not _BULLET.match(unit.text):
+            unit.label, unit.kind, unit.rule = "heading", "heading", "model.heading"
+        else:
+            unit.label, unit.kind = "body", unit_kind(unit.text)
+    elif fact.match is not None:
+        unit.label, unit.rule = fact.match.category, fact.match.rule
+    elif fact.repeated:
+        unit.label, unit.rule = shape_category(unit.text, fact.words), "repetition.across_files"
+    else:
+        unit.label, unit.rule = shape_category(unit.text, fact.words), "model.boilerplate"
 
 
 def _label_unit(units: list[Unit], facts: list[_Facts], revised: list[str], i: int, inside: bool, config: ClassifyConfig) -> None:

@@ -114,11 +114,19 @@ class RepetitionConfig(Section):
     max_words: int = Field(40, ge=1)  # long lines repeat only when a file is duplicated
 
 
+class ModelConfig(Section):
+    """The packaged line model; when off (or not installed) the rule-and-context passes decide alone."""
+
+    enabled: bool = True
+    threshold: float = Field(0.5, gt=0, lt=1)  # P(article) at or above which a unit is kept
+
+
 class ClassifyConfig(Section):
     """Boilerplate categories and the thresholds of the content scorer."""
 
     categories: dict[str, Category] = {}
     repetition: RepetitionConfig = RepetitionConfig()
+    model: ModelConfig = ModelConfig()
     # jusText's defaults, which were tuned on news pages: below length_low chars a line is "short".
     length_low: int = Field(70, ge=1)
     length_high: int = Field(200, ge=1)

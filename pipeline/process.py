@@ -12,6 +12,7 @@ from .classify import classify
 from .config import Config
 from .document import Document
 from .metadata import metadata, sha256, stats
+from .model import LineModel, load_model
 from .read import read
 from .repair import repair
 from .rules import Matcher
@@ -24,10 +25,13 @@ class Context:
 
     config: Config
     matcher: Matcher = field(init=False)
+    model: LineModel | None = field(init=False)
     config_sha256: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.matcher = Matcher(self.config.classify.categories)
+        settings = self.config.classify.model
+        self.model = load_model(settings.threshold) if settings.enabled else None
         self.config_sha256 = self.config.sha256()
 
 
@@ -37,7 +41,7 @@ STEPS: dict[str, Step] = {
     "read": lambda doc, ctx: read(doc, ctx.config.read),
     "repair": lambda doc, ctx: repair(doc, ctx.config.repair),
     "segment": lambda doc, ctx: segment(doc, ctx.config.segment),
-    "classify": lambda doc, ctx: classify(doc, ctx.config.classify, ctx.matcher, ctx.config.metadata),
+    "classify": lambda doc, ctx: classify(doc, ctx.config.classify, ctx.matcher, ctx.config.metadata, ctx.model),
     "metadata": lambda doc, ctx: metadata(doc, ctx.config.metadata),
     "write": lambda doc, ctx: doc,  # the article is built by `article()`; files are written by the runner
 }
