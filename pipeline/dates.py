@@ -22,6 +22,14 @@ _HAS_DATE = re.compile(
     rf"|\b\d{{1,2}}\.? ({MONTHS})\b",
     re.IGNORECASE,
 )
+_DAY = r"\d{1,2}(?:st|nd|rd|th|er|º|\.)?"
+# Whole date phrases: "Jan. 5th, 2022", "5. Januar 2022", "5 de enero de 2022", "2022/01/05", "05.01.2022".
+_PHRASE = re.compile(
+    rf"\b(?:{MONTHS})\.?\s+{_DAY},?\s+\d{{4}}\b|\b{_DAY}\s+(?:de\s+)?(?:{MONTHS})\.?,?\s+(?:de\s+)?\d{{4}}\b"
+    r"|\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{4}\b",
+    re.IGNORECASE,
+)
+_ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 _RELATIVE = re.compile(r"\b\d+\s+(seconds?|minutes?|hours?|days?|weeks?|months?)\s+ago\b|\b(yesterday|today)\b", re.IGNORECASE)
 _PREFIX = re.compile(
     r"^(published|posted|updated|last updated|modified|date|on|veröffentlicht|aktualisiert|am|publié le|publié|mis à jour|"
@@ -94,7 +102,11 @@ def _dateparser_languages() -> frozenset[str]:
 
 
 def _search(text: str, settings: dict, languages: list[str] | None) -> datetime | None:
-    """Parses the whole line, then the first date-shaped part of it."""
+    """Parses each date phrase of the line, then the whole line, then the text around a date-shaped part."""
+    for phrase in _PHRASE.finditer(text):
+        parsed = _parse(_ORDINAL.sub(r"\1", phrase.group(0)), languages, settings)
+        if parsed:
+            return parsed
     parsed = _parse(text, languages, settings)
     if parsed:
         return parsed

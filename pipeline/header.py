@@ -12,7 +12,7 @@ import re
 from .config import MetadataConfig
 from .dates import has_date, parse_date
 from .document import Unit
-from .features import ends_sentence, has_letters
+from .features import WORD, ends_sentence, has_letters
 from .metadata import byline_authors, fold, name_line_authors
 
 HEADER_WINDOW = 6  # units before the first body paragraph searched when no title was found
@@ -21,6 +21,11 @@ AFTER_TITLE = 8  # the byline/dateline block rarely runs longer than this below 
 NAME_LINE_AFTER = 4  # a line that is only a name counts as a byline this close below a found headline
 MAX_BYLINE_WORDS = 25
 MAX_DATELINE_WORDS = 16
+
+HEADER_BLOCK = 3  # lines after a headline in which its byline or dateline is looked for
+MIN_DICE = 0.3  # a headline shares at least this share of words with the <title> (Dice coefficient)
+MIN_TITLE_SCORE = 0.55  # Dice, plus 0.3 when a byline or dateline follows
+_BY_ALONE = re.compile(r"^(?:by|written\s+by|posted\s+by|author|autor|von|par|por)\s*:?$", re.IGNORECASE)
 
 # Separators between a headline and a site name in an HTML <title>.
 _TITLE_SEP = re.compile(r"\s+(?:[|｜•·»:]|::|[-–—]{1,2})\s+")
@@ -48,6 +53,36 @@ def find_title(units: list[Unit], skip: list[bool], first_body: int) -> int | No
     return before[-1] if before else (hits[0] if hits else None)
 
 
+def _content_words(text: str) -> set[str]:
+    """Folded words of a line, for comparing a headline with the <title>."""
+    return set(WORD.findall(fold(text)))
+
+
+def _opens_header_block(units: list[Unit], i: int) -> bool:
+    """True when a byline, a name line or a dateline follows line i closely."""
+    for unit in units[i + 1:i + 1 + HEADER_BLOCK]:
+        text = unit.text
+        if byline_authors(text) or _BY_ALONE.match(text) or name_line_authors(text) or (len(text) < 80 and has_date(text)):
+            return True
+    return False
+
+
+def similar_to_title(units: list[Unit], first_body: int) -> int | None:
+    """The line most like the <title> in words, helped when a byline or dateline follows it."""
+    tag = _content_words(units[0].text) if units else set()
+    best, best_score = None, 0.0
+    for i in range(1, min(len(units), first_body + HEADER_BLOCK)):
+        text = units[i].text
+        line = _content_words(text)
+        if not 2 <= len(line) <= 30 or ends_sentence(text.rstrip("?!")) or not tag:
+            continue
+        dice = 2 * len(tag & line) / (len(tag) + len(line))
+        score = dice + (0.3 if _opens_header_block(units, i) else 0.0)
+        if dice >= MIN_DICE and score > best_score:
+            best, best_score = i, score
+    return best if best_score >= MIN_TITLE_SCORE else None
+
+
 def nearest_headline(units: list[Unit], skip: list[bool], nwords: list[int], first_body: int) -> int | None:
     """The last short non-sentence line before the body that is neither a dateline nor a byline."""
     for i in range(first_body - 1, max(-1, first_body - 1 - HEADER_WINDOW), -1):
@@ -65,14 +100,22 @@ def label_header(units: list[Unit], facts: list[tuple[bool, int]], first_body: i
     title = find_title(units, skip, first_body)
     rule = "header.title_tag_repeat"
     if title is None:
+        title, rule = similar_to_title(units, first_body), "header.like_title_tag"
+    if title is None:
         title, rule = nearest_headline(units, skip, nwords, first_body), "header.nearest_headline"
     if title is not None:
         units[title].label, units[title].rule, units[title].kind = "title", rule, "paragraph"
     anchor = title if title is not None else first_body
     languages = [lang, "en"] if lang and lang != "en" else ["en"]
+    after_by = False
     for i in range(max(0, anchor - BEFORE_TITLE), min(len(units), anchor + AFTER_TITLE + 1)):
-        if i != title:
-            _label_line(units[i], nwords[i], meta, languages, title is not None and 0 < i - title <= NAME_LINE_AFTER)
+        if i == title:
+            continue
+        near = after_by or (title is not None and 0 < i - title <= NAME_LINE_AFTER)
+        _label_line(units[i], nwords[i], meta, languages, near)
+        after_by = bool(_BY_ALONE.match(units[i].text.strip()))
+        if after_by:
+            units[i].label, units[i].rule = "byline", "header.byline"
 
 
 def _label_line(unit: Unit, nwords: int, meta: MetadataConfig, languages: list[str], near_title: bool) -> None:

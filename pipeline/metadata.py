@@ -32,7 +32,7 @@ _NOT_NAME = re.compile(
     r"journalist|photographer|expert|founder|ceo|director|manager|home|menu|search|share|subscribe|login|sign|read|more|"
     r"news|related|posts?|contact|about|privacy|policy|terms|table|contents|comments?|reply|follow|newsletter|blog|"
     r"categories|tags|skip|advertisement|minutes?|min|views?|takeaways|summary|introduction|conclusion|overview|"
-    r"the|of|for|to|with|how|what|why|best|top|guide|tips|review|reviews)\b",
+    r"the|of|for|to|with|how|what|why|best|top|guide|tips|review|reviews|by|written|posted|bio|link|copy|our|your|my)\b",
     re.IGNORECASE,
 )
 _CREDENTIAL = re.compile(r"^(?:[A-Z][A-Za-z]?\.?){1,3}\.?[®]?$|^(?:M\.D\.|Ph\.?D\.?|MD|PhD|RN|RD|CFP®?|CPA|MBA|DVM|MS|MA|BSc|MSc)$")
