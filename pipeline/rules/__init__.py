@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..config import Category, Rule
+from .literals import LiteralFilter, required
 
 # Bullets, quotes and punctuation around a line do not change what it says.
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
@@ -61,26 +62,45 @@ class _Compiled:
     match: Match
     test: Predicate
     max_words: int | None
+    needs_norm: bool  # pattern rules look at the text as written only
+    prefiltered: bool  # run only when the literal pre-filter names it
 
 
 class Matcher:
-    """All enabled rules, tried in catalogue order; the first that fires names the category."""
+    """All enabled rules, tried in catalogue order; the first that fires names the category.
+
+    Pattern rules whose regex needs some literal text are tried only on lines that contain it
+    (one Aho-Corasick pass per line, see `literals`); the order of the rules stays as written.
+    """
 
     def __init__(self, categories: dict[str, Category]) -> None:
         self._rules: list[_Compiled] = []
+        needed: dict[int, frozenset[str]] = {}
         for cat_name, category in categories.items():
             if not category.enabled:
                 continue
             for rule in category.rules:
                 match = Match(cat_name, f"{cat_name}.{rule.name}", rule.ends_article)
-                self._rules.append(_Compiled(match, RULE_KINDS[rule.kind](rule), rule.max_words))
+                literals = required(rule.pattern or "") if rule.kind == "pattern" else None
+                if literals:
+                    needed[len(self._rules)] = literals
+                compiled = _Compiled(match, RULE_KINDS[rule.kind](rule), rule.max_words, rule.kind != "pattern", bool(literals))
+                self._rules.append(compiled)
+        self._filter = LiteralFilter(needed)
 
     def match(self, text: str, words: int) -> Match | None:
         """The first rule that fires on `text` (a line of `words` words), or None."""
-        norm = normalise(text)
-        for rule in self._rules:
+        norm: str | None = None
+        candidates: set[int] | None = None
+        for i, rule in enumerate(self._rules):
             if rule.max_words is not None and words > rule.max_words:
                 continue
-            if rule.test(text, norm):
+            if rule.prefiltered:
+                candidates = self._filter.candidates(text) if candidates is None else candidates
+                if i not in candidates:
+                    continue
+            if rule.needs_norm and norm is None:
+                norm = normalise(text)
+            if rule.test(text, norm or ""):
                 return rule.match
         return None

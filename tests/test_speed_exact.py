@@ -1,0 +1,178 @@
+"""The speed-ups change no result: fast language identification and the rule pre-filter against plain versions."""
+from __future__ import annotations
+
+import random
+import re
+from functools import lru_cache
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from py3langid import langid
+
+from pipeline.config import load_config
+from pipeline.features import FastIdentifier, _identifier, words
+from pipeline.rules import Match, Matcher, normalise
+from pipeline.rules.literals import LiteralFilter, fold, required
+
+TEXTS = [
+    "", " ", "a", "ABC DEF", "\x00\x01", "é" * 5,
+    "The council met on Tuesday and voted to approve the budget for the coming year.",
+    "Le conseil s’est réuni mardi et a voté le budget de l’année prochaine.",
+    "Der Gemeinderat hat am Dienstag den Haushalt für das kommende Jahr beschlossen.",
+    "Совет собрался во вторник и утвердил бюджет на следующий год.",
+    "議会は火曜日に会合を開き、来年度の予算を承認した。",
+    "مجلس المدينة وافق على الميزانية يوم الثلاثاء",
+]
+
+
+@lru_cache(maxsize=1)
+def _stock() -> langid.LanguageIdentifier:
+    """py3langid as shipped."""
+    return langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+
+
+def _same_scores(text: str) -> bool:
+    return bool(np.array_equal(_stock()._decide(text), _identifier()._decide(text)))
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_language_scores_identical(text: str) -> None:
+    """Every class score is bit-for-bit py3langid's."""
+    assert _same_scores(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300))
+def test_language_scores_identical_on_arbitrary_text(text: str) -> None:
+    """Arbitrary Unicode text, so every automaton path and the featureless case are covered."""
+    assert _same_scores(text)
+
+
+def _sequential_states(ident: FastIdentifier, data: bytes) -> list[int]:
+    """py3langid's own byte-by-byte walk, keeping every state."""
+    state, out = 0, []
+    for byte in data:
+        state = ident.tk_nextmove[ident._rowbase[state] + byte]
+        out.append(state)
+    return out
+
+
+def _deepest_path(ident: FastIdentifier) -> bytes:
+    """Bytes that lead from the start to a state farthest from it (breadth-first with parent links)."""
+    table, rows = ident._flat.reshape(-1, 256), np.asarray(ident.tk_row)
+    parent = np.full(len(rows), -1, dtype=np.int64)
+    via = np.zeros(len(rows), dtype=np.int64)
+    parent[0], frontier = 0, np.zeros(1, dtype=np.int64)
+    while len(frontier):
+        targets = table[rows[frontier]].ravel().astype(np.int64)
+        fresh = np.flatnonzero(parent[targets] < 0)  # positions in targets; duplicates: any parent will do
+        parent[targets[fresh]], via[targets[fresh]] = frontier[fresh // 256], fresh % 256
+        last, frontier = frontier, np.unique(targets[fresh])
+    path, state = [], int(last[0])
+    while state:
+        path.append(int(via[state]))
+        state = int(parent[state])
+    return bytes(reversed(path))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=200))
+def test_vectorised_walk_equals_sequential_walk(data: bytes) -> None:
+    """Every state of the numpy walk is the state of the byte-by-byte walk."""
+    ident = _identifier()
+    assert ident._states(data, ident._depth).tolist() == _sequential_states(ident, data)
+
+
+def test_automaton_depth_is_needed() -> None:
+    """Walking one step fewer than the automaton's depth gives wrong states (so the walk test can fail)."""
+    ident = _identifier()
+    data = b"xy " + _deepest_path(ident)
+    assert len(data) - 3 == ident._depth
+    assert ident._states(data, ident._depth).tolist() == _sequential_states(ident, data)
+    assert ident._states(data, ident._depth - 1).tolist() != _sequential_states(ident, data)
+
+
+def _reference(matcher: Matcher, text: str, nwords: int) -> Match | None:
+    """The rules tried one by one with no pre-filter, as the catalogue orders them."""
+    norm = normalise(text)
+    for rule in matcher._rules:
+        if (rule.max_words is None or nwords <= rule.max_words) and rule.test(text, norm):
+            return rule.match
+    return None
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> Matcher:
+    return Matcher(load_config(None).classify.categories)
+
+
+@lru_cache(maxsize=1)
+def _fragments() -> list[str]:
+    """Bits of the catalogue's own phrases and patterns, so random lines often come close to a rule."""
+    out: set[str] = set()
+    for category in load_config(None).classify.categories.values():
+        for rule in category.rules:
+            for piece in rule.phrases + re.split(r"[|()\\^$?*+\[\]{}]", rule.pattern or ""):
+                out.update(w for w in piece.split(" ") if w)
+    return sorted(out)
+
+
+LINES = [
+    "Photo: Jane Doe / Reuters", "© 2024 Example Media. All rights reserved.", "Read more...", "5 min read",
+    "Sign up for our daily newsletter", "SIGN UP FOR OUR DAILY NEWSLETTER", "ſign up for our newsletter",
+    "Share on Facebook Twitter Email", "Home › News › World", "12 comments", "Updated 3 hours ago",
+    "This site uses cookies", "Your email address will not be published.", "The council met on Tuesday.",
+    "ВАШ АДРЕС EMAIL НЕ БУДЕТ ОПУБЛИКОВАН", "Tags: politics, budget", "— — —", "2024-01-02",
+]
+
+
+@pytest.mark.parametrize("line", LINES)
+def test_prefiltered_matcher_agrees(line: str) -> None:
+    """Known boilerplate and prose lines get the same rule as without the pre-filter."""
+    nwords = len(words(line))
+    assert _matcher().match(line, nwords) == _reference(_matcher(), line, nwords)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_prefiltered_matcher_agrees_on_random_lines(data: st.DataObject) -> None:
+    """Random lines made of catalogue fragments, random case and random characters."""
+    parts = data.draw(st.lists(st.one_of(st.sampled_from(_fragments()), st.text(max_size=6)), max_size=8))
+    line = " ".join(p.upper() if data.draw(st.booleans()) else p for p in parts)
+    nwords = len(words(line))
+    assert _matcher().match(line, nwords) == _reference(_matcher(), line, nwords)
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ("foo|bar", {"foo", "bar"}),
+    (r"^(newsletter|subscribe) (to|for) the", {"newsletter", "subscribe"}),
+    (r"\bcookie (policy|settings)\b", {"cookie "}),
+    ("Ab(?=.*XYZ)", {"xyz"}),
+    ("(©|credit)", {"©", "credit"}),
+    ("a|bc", None),  # too short to help: always run
+    (r"\d+(st|nd)?", None),
+])
+def test_required_literals(pattern: str, expected: set[str] | None) -> None:
+    """Literals every match needs, case-folded; None when no useful set exists."""
+    found = required(pattern)
+    assert (set(found) if found else None) == expected
+
+
+def test_fold_matches_ignorecase_for_catalogue_literals() -> None:
+    """Every character re.IGNORECASE equates with a literal's character folds to the same (all of Unicode)."""
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    chars: set[str] = set("kis")
+    for category in load_config(None).classify.categories.values():
+        for rule in category.rules:
+            chars.update("".join(required(rule.pattern or "") or ()) if rule.kind == "pattern" else "")
+    for char in sorted(chars):
+        for other in re.findall(re.escape(char), everything, re.IGNORECASE):
+            assert fold(other) == fold(char), (char, other)
+
+
+def test_filter_reports_overlapping_literals() -> None:
+    """Literals inside other literals are all found (an alternation regex would report only one)."""
+    found = LiteralFilter({0: frozenset(["ad block"]), 1: frozenset(["block"]), 2: frozenset(["zzz"])})
+    assert found.candidates("Please disable your AD BLOCKer") == {0, 1}
