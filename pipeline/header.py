@@ -13,12 +13,13 @@ from .config import MetadataConfig
 from .dates import has_date, parse_date
 from .document import Unit
 from .features import WORD, ends_sentence, has_letters
-from .metadata import byline_authors, fold, name_line_authors
+from .metadata import byline_authors, explicit_byline, fold, name_line_authors, title_variants
 
 HEADER_WINDOW = 6  # units before the first body paragraph searched when no title was found
 BEFORE_TITLE = 3  # a dateline or category line may sit just above the headline
 AFTER_TITLE = 8  # the byline/dateline block rarely runs longer than this below the headline
 NAME_LINE_AFTER = 4  # a line that is only a name counts as a byline this close below a found headline
+FAR_DATELINE = 40  # how far below the headline a dateline is looked for when the header block has none
 MAX_BYLINE_WORDS = 25
 MAX_DATELINE_WORDS = 16
 
@@ -27,20 +28,6 @@ MIN_DICE = 0.3  # a headline shares at least this share of words with the <title
 MIN_TITLE_SCORE = 0.55  # Dice, plus 0.3 when a byline or dateline follows
 _BY_ALONE = re.compile(r"^(?:by|written\s+by|posted\s+by|author|autor|von|par|por)\s*:?$", re.IGNORECASE)
 
-# Separators between a headline and a site name in an HTML <title>.
-_TITLE_SEP = re.compile(r"\s+(?:[|｜•·»:]|::|[-–—]{1,2})\s+")
-
-
-def title_variants(tag: str) -> set[str]:
-    """Folded forms of the headline a <title> may hold: whole, or without leading or trailing site parts."""
-    parts = _TITLE_SEP.split(tag.strip())
-    seps = _TITLE_SEP.findall(tag.strip())
-    variants = {fold(tag)}
-    for k in range(1, len(parts)):
-        head = parts[0] + "".join(s + p for s, p in zip(seps[: k - 1], parts[1:k]))
-        tail = parts[k] + "".join(s + p for s, p in zip(seps[k:], parts[k + 1:]))
-        variants |= {fold(head), fold(tail)}
-    return {v for v in variants if len(v.split()) >= 2 or len(v) >= 12}
 
 
 def find_title(units: list[Unit], skip: list[bool], first_body: int) -> int | None:
@@ -83,6 +70,14 @@ def similar_to_title(units: list[Unit], first_body: int) -> int | None:
     return best if best_score >= MIN_TITLE_SCORE else None
 
 
+def _tag_is_headline(units: list[Unit], first_body: int) -> bool:
+    """True when the first line reads like a <title>: page chrome follows it and it is no date, byline or sentence."""
+    text = units[0].text if units else ""
+    alpha = [w for w in text.split() if w.isalpha() and len(w) > 1]
+    return (first_body > HEADER_WINDOW and len(alpha) >= 3 and not units[0].kept and not has_date(text)
+            and not byline_authors(text) and not ends_sentence(text.rstrip("?!")))
+
+
 def nearest_headline(units: list[Unit], skip: list[bool], nwords: list[int], first_body: int) -> int | None:
     """The last short non-sentence line before the body that is neither a dateline nor a byline."""
     for i in range(first_body - 1, max(-1, first_body - 1 - HEADER_WINDOW), -1):
@@ -101,6 +96,8 @@ def label_header(units: list[Unit], facts: list[tuple[bool, int]], first_body: i
     rule = "header.title_tag_repeat"
     if title is None:
         title, rule = similar_to_title(units, first_body), "header.like_title_tag"
+    if title is None and _tag_is_headline(units, first_body):
+        title, rule = 0, "header.title_tag"
     if title is None:
         title, rule = nearest_headline(units, skip, nwords, first_body), "header.nearest_headline"
     if title is not None:
@@ -116,6 +113,27 @@ def label_header(units: list[Unit], facts: list[tuple[bool, int]], first_body: i
         after_by = bool(_BY_ALONE.match(units[i].text.strip()))
         if after_by:
             units[i].label, units[i].rule = "byline", "header.byline"
+    if not any(u.label in ("dateline", "byline") and has_date(u.text) for u in units):
+        _far_dateline(units, nwords, anchor, meta, languages)
+    if not any(u.label == "byline" for u in units):
+        _far_byline(units, nwords)
+
+
+def _far_byline(units: list[Unit], nwords: list[int]) -> None:
+    """The first removed line anywhere that starts with 'By', 'Written by', 'Autor:'... and names someone."""
+    for unit, n in zip(units, nwords):
+        if not unit.kept and unit.label not in ("title", "dateline") and n <= MAX_BYLINE_WORDS and explicit_byline(unit.text):
+            unit.label, unit.rule = "byline", "header.byline_elsewhere"
+            return
+
+
+def _far_dateline(units: list[Unit], nwords: list[int], anchor: int, meta: MetadataConfig, languages: list[str]) -> None:
+    """The first short removed line with a date below the headline, when the header block had none."""
+    for i in range(anchor + 1, min(len(units), anchor + FAR_DATELINE)):
+        unit = units[i]
+        if not unit.kept and nwords[i] <= MAX_DATELINE_WORDS and parse_date(unit.text, meta, languages):
+            unit.label, unit.rule = "dateline", "header.first_date_below_title"
+            return
 
 
 def _label_line(unit: Unit, nwords: int, meta: MetadataConfig, languages: list[str], near_title: bool) -> None:

@@ -37,6 +37,8 @@ _NOT_NAME = re.compile(
 )
 _CREDENTIAL = re.compile(r"^(?:[A-Z][A-Za-z]?\.?){1,3}\.?[®]?$|^(?:M\.D\.|Ph\.?D\.?|MD|PhD|RN|RD|CFP®?|CPA|MBA|DVM|MS|MA|BSc|MSc)$")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞА-Я][\w'’.-]*|de|da|di|del|der|den|van|von|la|le|bin|al|dos|du|ter|y)$")
+# Separators between a headline and a site name in an HTML <title>.
+_TITLE_SEP = re.compile(r"\s+(?:[|｜•·»:]|::|[-–—]{1,2})\s+")
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
@@ -84,10 +86,37 @@ def byline_authors(text: str) -> list[str]:
     return []
 
 
+def explicit_byline(text: str) -> bool:
+    """True for a line that opens with a byline word ('By', 'Written by', 'Von', 'Autor:') and names someone."""
+    return _BY.match(text.strip(" \t-–—|•·")) is not None and bool(byline_authors(text))
+
+
 def name_line_authors(text: str) -> list[str]:
     """Authors of a line that is only a name, maybe with a date or role after it ('Jane Doe • May 1, 2022')."""
     names = split_names(_TAIL.sub("", text.strip()))
     return names if names and looks_like_name(names[0].split(",")[0]) else []
+
+
+def title_variants(tag: str) -> dict[str, str]:
+    """Forms of the headline a <title> may hold, by folded text: whole, or without leading or trailing site parts."""
+    tag = tag.strip()
+    parts, seps = _TITLE_SEP.split(tag), _TITLE_SEP.findall(tag)
+    variants = {fold(tag): tag}
+    for k in range(1, len(parts)):
+        head = parts[0] + "".join(s + p for s, p in zip(seps[: k - 1], parts[1:k]))
+        tail = parts[k] + "".join(s + p for s, p in zip(seps[k:], parts[k + 1:]))
+        variants.update({fold(head): head, fold(tail): tail})
+    return {k: v for k, v in variants.items() if len(k.split()) >= 2 or len(k) >= 12}
+
+
+def _title(units: list[Unit]) -> tuple[str | None, Unit | None]:
+    """The headline; a headline the <title> repeats is written as the <title> writes it (its quotes, its case)."""
+    unit = _first(units, "title")
+    if unit is None:
+        return None, None
+    if unit.rule == "header.title_tag_repeat":
+        return title_variants(units[0].text).get(fold(unit.text), unit.text), unit
+    return clean_title(unit.text), unit
 
 
 def clean_title(text: str) -> str:
@@ -102,12 +131,13 @@ def _first(units: list[Unit], label: str) -> Unit | None:
 
 
 def _authors(units: list[Unit]) -> tuple[list[str], Unit | None]:
-    """Authors from the first byline that names someone."""
-    for unit in units:
-        if unit.label == "byline":
-            names = byline_authors(unit.text) or name_line_authors(unit.text)
-            if names:
-                return names, unit
+    """Authors from the first byline that names someone, else from a name heading a dateline ('Jane Doe May 1, 2022')."""
+    for label in ("byline", "dateline"):
+        for unit in units:
+            if unit.label == label:
+                names = byline_authors(unit.text) or name_line_authors(unit.text)
+                if names:
+                    return names, unit
     return [], None
 
 
@@ -127,8 +157,7 @@ def _published(units: list[Unit], config: MetadataConfig, languages: list[str]) 
 def metadata(doc: Document, config: MetadataConfig) -> Document:
     """Fills `doc.meta` and `doc.meta_source`."""
     units = doc.units
-    title = _first(units, "title")
-    doc.meta["title"] = clean_title(title.text) if title else None
+    doc.meta["title"], title = _title(units)
     doc.meta["authors"], byline = _authors(units)
     languages = [doc.language, "en"] if doc.language and doc.language != "en" else ["en"]
     doc.meta["published"], dated = _published(units, config, languages)
