@@ -18,7 +18,7 @@ from .metadata import byline_authors, explicit_byline, fold, name_line_authors, 
 HEADER_WINDOW = 6  # units before the first body paragraph searched when no title was found
 BEFORE_TITLE = 3  # a dateline or category line may sit just above the headline
 AFTER_TITLE = 8  # the byline/dateline block rarely runs longer than this below the headline
-NAME_LINE_AFTER = 4  # a line that is only a name counts as a byline this close below a found headline
+NAME_LINE_AFTER = 4  # a line that is only a name, with a date nearby, counts as a byline this close to a found headline
 FAR_DATELINE = 40  # how far below the headline a dateline is looked for when the header block has none
 MAX_BYLINE_WORDS = 25
 MAX_DATELINE_WORDS = 16
@@ -26,6 +26,7 @@ MAX_DATELINE_WORDS = 16
 HEADER_BLOCK = 3  # lines after a headline in which its byline or dateline is looked for
 MIN_DICE = 0.3  # a headline shares at least this share of words with the <title> (Dice coefficient)
 MIN_TITLE_SCORE = 0.55  # Dice, plus 0.3 when a byline or dateline follows
+_READ_TIME = re.compile(r"\b\d+\s*(?:min(?:ute)?s?|mins?)\.?\s*(?:read|de\s+lecture|lesezeit|de\s+lectura)\b|\b(?:lesezeit|reading\s+time)\b", re.IGNORECASE)
 _BY_ALONE = re.compile(r"^(?:by|written\s+by|posted\s+by|author|autor|von|par|por)\s*:?$", re.IGNORECASE)
 
 
@@ -108,7 +109,7 @@ def label_header(units: list[Unit], facts: list[tuple[bool, int]], first_body: i
     for i in range(max(0, anchor - BEFORE_TITLE), min(len(units), anchor + AFTER_TITLE + 1)):
         if i == title:
             continue
-        near = after_by or (title is not None and 0 < i - title <= NAME_LINE_AFTER)
+        near = after_by or (title is not None and 0 < i - title <= NAME_LINE_AFTER and _dated_nearby(units, i))
         _label_line(units[i], nwords[i], meta, languages, near)
         after_by = bool(_BY_ALONE.match(units[i].text.strip()))
         if after_by:
@@ -117,6 +118,11 @@ def label_header(units: list[Unit], facts: list[tuple[bool, int]], first_body: i
         _far_dateline(units, nwords, anchor, meta, languages)
     if not any(u.label == "byline" for u in units):
         _far_byline(units, nwords)
+
+
+def _dated_nearby(units: list[Unit], i: int) -> bool:
+    """True when line i or one of its two neighbours on either side states a date or a reading time."""
+    return any(has_date(u.text) or _READ_TIME.search(u.text) for u in units[max(0, i - 2):i + 3])
 
 
 def _far_byline(units: list[Unit], nwords: list[int]) -> None:

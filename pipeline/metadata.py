@@ -98,14 +98,16 @@ def name_line_authors(text: str) -> list[str]:
 
 
 def title_variants(tag: str) -> dict[str, str]:
-    """Forms of the headline a <title> may hold, by folded text: whole, or without leading or trailing site parts."""
+    """Forms of the headline a <title> may hold, by folded text: every run of its ' | '-separated parts."""
     tag = tag.strip()
     parts, seps = _TITLE_SEP.split(tag), _TITLE_SEP.findall(tag)
-    variants = {fold(tag): tag}
-    for k in range(1, len(parts)):
-        head = parts[0] + "".join(s + p for s, p in zip(seps[: k - 1], parts[1:k]))
-        tail = parts[k] + "".join(s + p for s, p in zip(seps[k:], parts[k + 1:]))
-        variants.update({fold(head): head, fold(tail): tail})
+    variants = {}
+    for start in range(len(parts)):
+        text = parts[start]
+        variants[fold(text)] = text
+        for k in range(start + 1, len(parts)):
+            text += seps[k - 1] + parts[k]
+            variants[fold(text)] = text
     return {k: v for k, v in variants.items() if len(k.split()) >= 2 or len(k) >= 12}
 
 

@@ -1,0 +1,151 @@
+"""Metadata from plain text: bylines -> author lists, datelines -> ISO dates, headlines found and cleaned."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.config import Config, MetadataConfig
+from pipeline.dates import parse_date, published_date
+from pipeline.document import Document
+from pipeline.metadata import byline_authors, clean_title, name_line_authors, title_variants
+from pipeline.process import Context, process
+
+BYLINES = [
+    ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
+    ("by Jane Doe | May 1, 2022", ["Jane Doe"]),
+    ("By Jane Doe, Staff Writer", ["Jane Doe"]),
+    ("Written by: Elise Nass", ["Elise Nass"]),
+    ("Written by Maya Perez", ["Maya Perez"]),
+    ("Von Hans Müller und Eva Schmidt", ["Hans Müller", "Eva Schmidt"]),
+    ("Par Jean Dupont et Marie Curie", ["Jean Dupont", "Marie Curie"]),
+    ("Por Ana García y Luis Pérez", ["Ana García", "Luis Pérez"]),
+    ("Autor: Jan Kowalski", ["Jan Kowalski"]),
+    ("Door Pieter de Vries", ["Pieter de Vries"]),
+    ("By Craig Randall, Alli Miles, Eszter Horanyi on March 12, 2026 | Comments", ["Craig Randall", "Alli Miles", "Eszter Horanyi"]),
+    ("By Anthony Smith January 4, 2026 Updated: January 8, 2026", ["Anthony Smith"]),
+    ("By Matthew Richardson ⋅ Review Editor ⋅ Updated November 18, 2025", ["Matthew Richardson"]),
+    ("Published: Mar 8, 2024 · Modified: May 19, 2025 by Jessica Robinson · This post may contain affiliate links", ["Jessica Robinson"]),
+    ("by time news", ["time news"]),
+]
+NOT_BYLINES = [
+    "Photo: Jane Doe",
+    "Jane Doe said the plan was sound.",
+    "Stand by me",
+    "Share this article",
+]
+NAME_LINES = [
+    ("Faith Katunga • Oct 20, 2025", ["Faith Katunga"]),
+    ("Mike Marshall, Shipping Expert", ["Mike Marshall"]),
+    ("Vanessa Mendez, MD", ["Vanessa Mendez, MD"]),
+    ("Tom Talbot October 14, 2025", ["Tom Talbot"]),
+]
+NOT_NAME_LINES = ["Key Takeaways", "Table of Contents", "Share this article", "Read More", "Home"]
+
+DATELINES = [
+    ("Saturday, January 1, 2022", "MDY", "2022-01-01"),
+    ("1. Januar 2022", "MDY", "2022-01-01"),
+    ("Publié le 3 février 2021", "MDY", "2021-02-03"),
+    ("Nov 08, 2025 7 min read", "MDY", "2025-11-08"),
+    ("Dec. 3rd, 2021 | 3 min", "MDY", "2021-12-03"),
+    ("Susan December 9, 2024 0 Comments", "MDY", "2024-12-09"),
+    ("01/02/2022", "MDY", "2022-01-02"),
+    ("01/02/2022", "DMY", "2022-02-01"),
+    ("2025/4/29", "MDY", "2025-04-29"),
+    ("Published: Mar 8, 2024 · Modified: May 19, 2025", "MDY", "2024-03-08"),
+    ("Updated May 19, 2025 | Published Mar 8, 2024", "MDY", "2024-03-08"),
+]
+TITLES = [
+    ("Top 10 Nutrition Trends | Scratch Culinary", "Top 10 Nutrition Trends"),
+    ("Why the Sky Is Blue - Science Daily", "Why the Sky Is Blue"),
+    ("Why the Sky Is Blue — Science Daily", "Why the Sky Is Blue"),
+    ("Headline With No Suffix", "Headline With No Suffix"),
+]
+
+
+@pytest.mark.parametrize(("line", "authors"), BYLINES)
+def test_byline_authors(line: str, authors: list[str]) -> None:
+    """Bylines in several forms and languages give their authors, without roles, dates or 'Updated'."""
+    assert byline_authors(line) == authors
+
+
+@pytest.mark.parametrize("line", NOT_BYLINES)
+def test_not_a_byline(line: str) -> None:
+    """Photo credits, quotes and phrases with 'by' name no author."""
+    assert byline_authors(line) == []
+
+
+@pytest.mark.parametrize(("line", "authors"), NAME_LINES)
+def test_name_line_authors(line: str, authors: list[str]) -> None:
+    """A line that is only a name, maybe with a date or a role after it."""
+    assert name_line_authors(line) == authors
+
+
+@pytest.mark.parametrize("line", NOT_NAME_LINES)
+def test_not_a_name_line(line: str) -> None:
+    """Menu items and section headings are not names."""
+    assert name_line_authors(line) == []
+
+
+@pytest.mark.parametrize(("line", "order", "iso"), DATELINES)
+def test_published_date(line: str, order: str, iso: str) -> None:
+    """Datelines in several formats and languages, numeric ones read in the configured order."""
+    found, _ = published_date(line, MetadataConfig(date_order=order), ["de", "fr", "en"])
+    assert found is not None and found.isoformat() == iso
+
+
+def test_updated_only_is_flagged() -> None:
+    """A line that only states an update gives that date, flagged as 'updated'."""
+    assert published_date("Last updated: Sep 4, 2025", MetadataConfig()) == (date(2025, 9, 4), True)
+
+
+def test_relative_dates_need_a_reference() -> None:
+    """'3 hours ago' resolves only against `metadata.reference_date`."""
+    assert parse_date("Published 3 hours ago", MetadataConfig()) is None
+    assert parse_date("Published 2 days ago", MetadataConfig(reference_date=date(2022, 1, 10))) == date(2022, 1, 8)
+
+
+@pytest.mark.parametrize(("tag", "title"), TITLES)
+def test_clean_title(tag: str, title: str) -> None:
+    """A site-name suffix is stripped from a <title>-like line."""
+    assert clean_title(tag) == title
+
+
+def test_title_variants_keep_the_tag_spelling() -> None:
+    """The headline forms a <title> holds, with the site name before or after it."""
+    variants = title_variants("Site News | Why the Sky Is Blue | Section")
+    assert variants["why the sky is blue"] == "Why the Sky Is Blue"
+    assert "site news | why the sky is blue" in variants
+
+
+PAGE = """Why the Sky Is Blue | Science Daily
+
+Home
+News
+Science
+About
+
+Why the Sky Is Blue
+
+By Jane Doe and John Roe
+
+Updated June 3, 2022 | Published June 1, 2022
+
+Sunlight reaches the atmosphere and is scattered in all directions by the gases and particles in the air, and blue light is scattered more than the other colours because it travels as shorter, smaller waves.
+
+That is why we see a blue sky most of the time, and why the sky near the horizon looks paler than the sky straight above us on a clear afternoon.
+
+Share this article
+"""
+
+
+def test_page_header_end_to_end() -> None:
+    """Title, authors and date of a small page, each with the line and rule it came from, and removed from the body."""
+    art = process(Document(path="page.txt", raw=PAGE.encode()), Context(Config()))
+    assert (art["title"], art["authors"], art["published"]) == ("Why the Sky Is Blue", ["Jane Doe", "John Roe"], "2022-06-01")
+    assert art["metadata_source"]["authors"] == {"line": 10, "rule": "header.byline"}
+    assert art["metadata_source"]["published"]["line"] == 12
+    removed = {r["text"]: r["category"] for r in art["removed"]}
+    assert removed["By Jane Doe and John Roe"] == "byline"
+    assert removed["Updated June 3, 2022 | Published June 1, 2022"] == "dateline"
+    assert not art["text"].startswith("Why the Sky")
