@@ -48,14 +48,18 @@ def cli() -> None:
 @click.option("-c", "--config", "config_path", help="Config file (default: ./config.yaml if present).")
 @click.option("-w", "--workers", type=click.IntRange(min=1), help="Worker processes (default: all cores).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def run_cmd(input_dir: str | None, output_dir: str | None, config_path: str | None, workers: int | None, quiet: bool) -> None:
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where the per-file work runs: local processes or a Dask cluster.")
+@click.option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster of --workers).")
+def run_cmd(input_dir: str | None, output_dir: str | None, config_path: str | None, workers: int | None, quiet: bool,
+            engine: str, scheduler: str | None) -> None:
     """Clean every article under INPUT_DIR into the archive."""
     from .runner import run
 
     config = _config(config_path)
     try:
         report = run(input_dir or config.input, output_dir or config.output, config, workers=workers,
-                     progress=not quiet and sys.stderr.isatty())
+                     progress=not quiet and sys.stderr.isatty(), engine=engine, scheduler=scheduler)
     except PipelineError as exc:
         _fail(exc)
     if not quiet:

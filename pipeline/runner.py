@@ -7,7 +7,6 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from . import __version__
 from .classify import fingerprint
 from .config import Config
+from .engine import Engine, InProcess, chunked, make_engine
 from .errors import InputError, PipelineError, UsageError
 from .process import Context, clean_bytes
 from .read import decode, normalise_newlines
@@ -84,30 +84,43 @@ def output_paths(inputs: list[str]) -> dict[str, str]:
     return out
 
 
-def repeated_lines(root: Path, inputs: list[str], config: Config) -> dict[str, frozenset[str]]:
-    """First pass: fingerprints of lines found in many files of the same folder, per folder."""
+def repeated_lines(root: Path, inputs: list[str], config: Config, engine: Engine | None = None,
+                   progress: bool = False) -> dict[str, frozenset[str]]:
+    """First pass: fingerprints of lines found in many files of the same folder, per folder.
+
+    The files are read by `engine` (in parallel or on a cluster); only the counts live here.
+    """
     rep = config.classify.repetition
     per_folder: dict[str, list[str]] = defaultdict(list)
     for rel in inputs:
         per_folder[str(PurePosixPath(rel).parent)].append(rel)
-    result: dict[str, frozenset[str]] = {}
-    for folder, files in per_folder.items():
-        threshold = max(rep.min_files, rep.min_share * len(files))
-        if not rep.enabled or len(files) < threshold:
-            result[folder] = frozenset()
-            continue
-        counts: Counter[str] = Counter()
-        for rel in files:
-            counts.update(_file_fingerprints(root / rel, config))
-        result[folder] = frozenset(fp for fp, n in counts.items() if n >= threshold)
+    thresholds = {folder: max(rep.min_files, rep.min_share * len(files)) for folder, files in per_folder.items()}
+    counted = [folder for folder, files in per_folder.items() if rep.enabled and len(files) >= thresholds[folder]]
+    result = {folder: frozenset[str]() for folder in per_folder}
+    jobs = [(folder, str(root / rel)) for folder in counted for rel in per_folder[folder]]
+    if not jobs:
+        return result
+    engine = engine or InProcess()
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    found = engine.map_chunks(_fingerprint_chunk, jobs, _chunksize(len(jobs), engine.workers))
+    for (folder, _), fingerprints in zip(jobs, _progress(found, len(jobs), "pass 1", progress)):
+        counts[folder].update(fingerprints)
+    for folder, counter in counts.items():
+        result[folder] = frozenset(fp for fp, n in counter.items() if n >= thresholds[folder])
     return result
+
+
+def _fingerprint_chunk(jobs: list[tuple[str, str]]) -> list[set[str]]:
+    """Fingerprints of each file of a chunk, in a worker."""
+    config = _WORKER["ctx"].config if "ctx" in _WORKER else _WORKER["config"]
+    return [_file_fingerprints(Path(path), config) for _, path in jobs]
 
 
 def _file_fingerprints(path: Path, config: Config) -> set[str]:
     """Distinct fingerprints of the short lines of one file; unreadable files count for nothing."""
     try:
         text, _ = decode(path.read_bytes(), config.read)
-    except (OSError, ValueError, UnicodeDecodeError):
+    except (OSError, ValueError, UnicodeDecodeError, LookupError):
         return set()
     limit = config.classify.repetition.max_words
     return {fingerprint(line) for line in normalise_newlines(text).split("\n") if line.strip() and len(line.split()) <= limit}
@@ -126,66 +139,104 @@ def write_json(path: Path, data: Any, indent: int | None) -> None:
 
 
 _WORKER: dict[str, Any] = {}
+Job = tuple[str, str, str]  # input path, relative path, archive path
+Result = tuple[str, "dict[str, Any] | None", "str | None"]  # relative path, index row or None, error or None
 
 
-def _init_worker(config: Config) -> None:
-    """Builds the context once per worker process."""
-    _WORKER["ctx"] = Context(config)
+def _init_worker(config: Config, out: str) -> None:
+    """Keeps the config and the archive folder in each worker process; the context is built on first use."""
+    _WORKER.clear()
+    _WORKER.update(config=config, out=Path(out))
 
 
-def _work(job: tuple[str, str, frozenset[str]]) -> tuple[str, dict[str, Any] | None, str | None]:
-    """Cleans one file in a worker; returns (relative path, article or None, error or None)."""
-    path, rel, repeated = job
+def _context() -> Context:
+    """The worker's context (rules, models), built once: the first pass does not need it."""
+    if "ctx" not in _WORKER:
+        _WORKER["ctx"] = Context(_WORKER["config"])
+    return _WORKER["ctx"]
+
+
+def _work(job: Job, repeated: frozenset[str]) -> Result:
+    """Cleans one file and writes its article, in a worker; returns its index row or the reason it failed."""
+    path, rel, target = job
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         return rel, None, f"cannot read: {exc.strerror or exc}"
+    ctx = _context()
     try:
-        return rel, clean_bytes(raw, rel, _WORKER["ctx"], repeated), None
+        art = clean_bytes(raw, rel, ctx, repeated)
     except InputError as exc:
         return rel, None, exc.reason
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run; the reason is recorded
         return rel, None, f"internal error: {type(exc).__name__}: {exc}"
+    try:
+        write_json(_WORKER["out"] / target, art, ctx.config.write.indent)
+    except OSError as exc:
+        return rel, None, f"cannot write {target}: {exc.strerror or exc}"
+    return rel, index_row(art, target), None
 
 
-def _results(jobs: list[tuple[str, str, frozenset[str]]], config: Config, workers: int) -> Iterator[tuple[str, dict[str, Any] | None, str | None]]:
-    """Runs the jobs in order, in this process or in a pool of `workers` processes."""
-    if workers <= 1 or len(jobs) < 2:
-        _init_worker(config)
-        yield from map(_work, jobs)
-        return
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config,)) as pool:
-        yield from pool.map(_work, jobs, chunksize=max(1, min(64, len(jobs) // (workers * 8) or 1)))
+def _work_chunks(payloads: list[tuple[dict[str, frozenset[str]], list[Job]]]) -> list[Result]:
+    """Runs chunks of jobs; each chunk carries the repeated lines of the folders it touches."""
+    return [_work(job, repeated[_folder(job[1])]) for repeated, jobs in payloads for job in jobs]
 
 
-def run(input_dir: str | Path, output_dir: str | Path, config: Config, workers: int | None = None, progress: bool = False) -> RunReport:
-    """Cleans every selected file under `input_dir` into `output_dir`; returns the run report."""
+def _folder(rel: str) -> str:
+    return str(PurePosixPath(rel).parent)
+
+
+def _chunksize(jobs: int, workers: int) -> int:
+    """Files per task: large enough to amortise the hand-over, small enough to balance the workers."""
+    return max(1, min(64, jobs // (workers * 8) or 1))
+
+
+def _results(jobs: list[Job], repeated: dict[str, frozenset[str]], engine: Engine) -> Iterator[Result]:
+    """Runs the jobs on `engine`; results come back in input order."""
+    size = _chunksize(len(jobs), engine.workers)
+    payloads = (({_folder(j[1]): repeated[_folder(j[1])] for j in chunk}, chunk) for chunk in chunked(jobs, size))
+    return engine.map_chunks(_work_chunks, payloads, 1)
+
+
+def _progress(results: Iterator[Any], total: int, label: str, show: bool) -> Iterator[Any]:
+    """A progress bar with rate and ETA on stderr when `show` (the CLI asks for it on a terminal only)."""
+    if not show:
+        return results
+    from tqdm import tqdm
+
+    return iter(tqdm(results, total=total, unit="doc", desc=label, file=sys.stderr, dynamic_ncols=True))
+
+
+def run(input_dir: str | Path, output_dir: str | Path, config: Config, workers: int | None = None, progress: bool = False,
+        engine: str = "local", scheduler: str | None = None, engine_options: dict[str, Any] | None = None) -> RunReport:
+    """Cleans every selected file under `input_dir` into `output_dir`; returns the run report.
+
+    `engine` is 'local' (processes on this machine) or 'dask' (`scheduler` address, or a LocalCluster).
+    """
     root, out = Path(input_dir), Path(output_dir)
     if not root.is_dir():
         raise UsageError(f"input folder not found: {root}")
     ctx = Context(config)
     inputs = discover(root, config, skip=out)
     targets = output_paths(inputs)
-    repeated = repeated_lines(root, inputs, config)
     report = RunReport(str(root), str(out))
     workers = workers if workers is not None else (config.workers or os.cpu_count() or 1)
-    jobs = [(str(root / rel), rel, repeated[str(PurePosixPath(rel).parent)]) for rel in inputs]
-    rows: list[dict[str, Any]] = []
     out.mkdir(parents=True, exist_ok=True)
-    results = _results(jobs, config, workers)
-    if progress:
-        from tqdm import tqdm
-
-        results = tqdm(results, total=len(jobs), unit="doc", file=sys.stderr)
-    for rel, art, error in results:
-        if art is None:
-            report.failed.append({"path": rel, "reason": error or "unknown error"})
-            continue
-        write_json(out / targets[rel], art, config.write.indent)
-        report.archived += 1
-        report.removed_by_category.update(art["stats"]["removed_by_category"])
-        rows.append(index_row(art, targets[rel]))
-    _write_index(out / "index.jsonl", rows)
+    jobs = [(str(root / rel), rel, targets[rel]) for rel in inputs]
+    executor = make_engine(engine, min(workers, max(1, len(jobs))), scheduler, _init_worker, (config, str(out.resolve())),
+                           **(engine_options or {}))
+    try:
+        repeated = repeated_lines(root, inputs, config, executor, progress)
+        with _IndexWriter(out / "index.jsonl") as index:
+            for rel, row, error in _progress(_results(jobs, repeated, executor), len(jobs), "clean", progress):
+                if row is None:
+                    report.failed.append({"path": rel, "reason": error or "unknown error"})
+                    continue
+                report.archived += 1
+                report.removed_by_category.update(row["removed_by_category"])
+                index.write(row)
+    finally:
+        executor.close()
     report.finished = time.time()
     write_json(out / "run.json", report.as_json(ctx), 1)
     return report
@@ -201,15 +252,31 @@ def index_row(art: dict[str, Any], archive_path: str) -> dict[str, Any]:
     }
 
 
-def _write_index(path: Path, rows: list[dict[str, Any]]) -> None:
-    """index.jsonl, written atomically like every other file."""
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+class _IndexWriter:
+    """index.jsonl, one row per article as results arrive (in input order), renamed into place at the end."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+        self._fh = open(self._tmp, "w", encoding="utf-8")
+
+    def write(self, row: dict[str, Any]) -> None:
+        """Appends one row."""
+        self._fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def __enter__(self) -> _IndexWriter:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        """Completes the index atomically, or drops the partial one when the run failed."""
+        if exc_type is None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+        self._fh.close()
+        if exc_type is None:
+            os.replace(self._tmp, self._path)
+        else:
+            self._tmp.unlink(missing_ok=True)
 
 
 __all__ = ["RunReport", "run", "discover", "PipelineError"]
