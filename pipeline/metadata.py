@@ -5,7 +5,7 @@ import hashlib
 import re
 
 from .config import MetadataConfig
-from .dates import MONTHS, published_date
+from .dates import MONTHS, has_date, published_date
 from .document import Document, Unit
 from .features import WORD, has_letters
 
@@ -36,11 +36,13 @@ _NOT_NAME = re.compile(
     re.IGNORECASE,
 )
 _CREDENTIAL = re.compile(r"^(?:[A-Z][A-Za-z]?\.?){1,3}\.?[®]?$|^(?:M\.D\.|Ph\.?D\.?|MD|PhD|RN|RD|CFP®?|CPA|MBA|DVM|MS|MA|BSc|MSc)$")
-_NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞА-Я][\w'’.-]*|de|da|di|del|der|den|van|von|la|le|bin|al|dos|du|ter|y)$")
+_NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞА-Я][\w'’.-]*|\([\w.-]+\)|de|da|di|del|der|den|van|von|la|le|bin|al|dos|du|ter|y)$")
 # Separators between a headline and a site name in an HTML <title>.
 _TITLE_SEP = re.compile(r"\s+(?:[|｜•·»:]|::|[-–—]{1,2})\s+")
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
 _SPACE = re.compile(r"\s+")
+_SEGMENTS = re.compile(r"\s*[|•·⋅]\s*")
+_LEADING_DATES = re.compile(rf"^(?:(?:posted|published|updated)?\s*(?:on\s+)?(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\s*)+", re.IGNORECASE)
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
 
 
@@ -81,8 +83,9 @@ def byline_authors(text: str) -> list[str]:
         lenient = [rest] if 1 <= len(rest.split()) <= 4 and has_letters(rest) and not re.search(r"[.!?,;:]", rest) else []
         return split_names(rest) or lenient
     inline = _INLINE_BY.search(text)
-    if inline and inline.start() > 0:
-        return split_names(_TAIL.sub("", text[inline.end():]))
+    if inline and inline.start() > 0 and has_date(text[:inline.start()]):
+        rest = _TAIL.sub("", text[inline.end():]).strip(" .,;:")
+        return split_names(rest) or ([rest] if len(rest.split()) == 1 and rest.isalnum() else [])
     return []
 
 
@@ -133,14 +136,23 @@ def _first(units: list[Unit], label: str) -> Unit | None:
 
 
 def _authors(units: list[Unit]) -> tuple[list[str], Unit | None]:
-    """Authors from the first byline that names someone, else from a name heading a dateline ('Jane Doe May 1, 2022')."""
+    """Authors from the first byline that names someone, else from a name in a dateline ('May 1, 2022 · Jane Doe')."""
     for label in ("byline", "dateline"):
         for unit in units:
             if unit.label == label:
-                names = byline_authors(unit.text) or name_line_authors(unit.text)
+                names = byline_authors(unit.text) or name_line_authors(unit.text) or _name_segment(unit.text)
                 if names:
                     return names, unit
     return [], None
+
+
+def _name_segment(text: str) -> list[str]:
+    """Authors of the first name-only segment of a 'date · 5 min · Jane Doe' line."""
+    for segment in _SEGMENTS.split(text):
+        names = name_line_authors(_LEADING_DATES.sub("", segment))
+        if names:
+            return names
+    return []
 
 
 def _published(units: list[Unit], config: MetadataConfig, languages: list[str]) -> tuple[str | None, Unit | None]:
