@@ -10,8 +10,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import regex
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
 
@@ -19,6 +20,9 @@ from .errors import ConfigError
 CONTENT_LABELS = ("body", "heading", "quote", "list_item")
 META_LABELS = ("title", "dateline", "byline")
 STEP_ORDER = ("read", "repair", "segment", "classify", "metadata", "write")
+# Default time one user pattern may spend on one line: a sane pattern needs microseconds, so 0.5 s only ever
+# trips on catastrophic backtracking (e.g. `(a|aa)+$`).
+PATTERN_SECONDS = 0.5
 
 
 class Section(BaseModel):
@@ -80,18 +84,30 @@ class Rule(Section):
     pattern: str | None = None
     max_words: int | None = Field(None, ge=1)  # longer lines never match: prose mentioning a phrase is not boilerplate
     ends_article: bool = False  # what follows this line, after the body, is boilerplate too
+    # Seconds one search may take; user patterns run on the `regex` engine with this timeout, so a pattern that
+    # backtracks catastrophically fails its document instead of hanging the run. None marks the reviewed
+    # built-in catalogue, which keeps the standard `re` engine (set by build_config, never by config.yaml).
+    _timeout: float | None = PrivateAttr(PATTERN_SECONDS)
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_compiles(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            compiled = re.compile(value, re.IGNORECASE)
+            regex.compile(value, regex.IGNORECASE)
+        except (re.error, regex.error) as exc:
+            raise ValueError(f"pattern does not compile: {exc}") from None
+        if compiled.search(""):
+            raise ValueError("pattern matches the empty string, so it would match every line")
+        return value
 
     @model_validator(mode="after")
     def _data_fits_kind(self) -> Rule:
         if self.kind == "pattern":
             if not self.pattern:
                 raise ValueError("a 'pattern' rule needs a non-empty 'pattern'")
-            try:
-                compiled = re.compile(self.pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern does not compile: {exc}") from None
-            if compiled.search(""):
-                raise ValueError("pattern matches the empty string, so it would match every line")
         elif not [p for p in self.phrases if p.strip()]:
             raise ValueError(f"a '{self.kind}' rule needs a non-empty 'phrases' list (an empty one would match everything)")
         return self
@@ -161,6 +177,22 @@ class WriteConfig(Section):
     keep_removed: bool = True  # the audit trail: every removed line with category and rule
 
 
+class LimitsConfig(Section):
+    """Per-document limits: a pathological input fails on its own instead of hanging or exhausting the run."""
+
+    # A long-read article is ~100 KB of text; 8 MiB is 80x that, and the in-memory copies of one document
+    # (bytes, text, lines, units: roughly 10x its size) stay well under a gigabyte per worker.
+    max_bytes: int = Field(8 * 1024 * 1024, ge=1)
+    # A long article has a few hundred lines; 100,000 is a book, a log or a dump, whose per-line
+    # classification would take minutes and whose result would not be an article anyway.
+    max_lines: int = Field(100_000, ge=1)
+    # A typical article takes ~10 ms; 60 s is thousands of times that, so only a hang ever reaches it.
+    # Enforced with SIGALRM, so only in the main thread of a process (the runner and its workers are).
+    max_seconds: float = Field(60.0, gt=0)
+    # Seconds one search of one user pattern may take on one line (see Rule._timeout).
+    pattern_seconds: float = Field(PATTERN_SECONDS, gt=0)
+
+
 class Config(Section):
     """The whole configuration; every default lives here."""
 
@@ -176,6 +208,7 @@ class Config(Section):
     classify: ClassifyConfig = ClassifyConfig()
     metadata: MetadataConfig = MetadataConfig()
     write: WriteConfig = WriteConfig()
+    limits: LimitsConfig = LimitsConfig()
 
     @field_validator("steps")
     @classmethod
@@ -267,9 +300,20 @@ def build_config(data: dict[str, Any] | None, source: str = "config") -> Config:
     problems += _disable_problems(_user_disables(data), catalogue)
     if problems or user is None:
         raise ConfigError(problems, source)
+    _set_timeouts(catalogue, user)
     merged = {name: _extend(catalogue.get(name, Category()), cat) for name, cat in user.classify.categories.items()}
     user.classify.categories = {**catalogue, **merged}
     return user
+
+
+def _set_timeouts(catalogue: dict[str, Category], user: Config) -> None:
+    """Built-in patterns keep the standard engine; user patterns get limits.pattern_seconds (see Rule._timeout)."""
+    for category in catalogue.values():
+        for rule in category.rules:
+            rule._timeout = None
+    for category in user.classify.categories.values():
+        for rule in category.rules:
+            rule._timeout = user.limits.pattern_seconds
 
 
 def _extend(base: Category, user: Category) -> Category:

@@ -11,6 +11,7 @@ from . import __version__
 from .classify import classify
 from .config import Config
 from .document import Document
+from .limits import document_limits
 from .metadata import metadata, sha256, stats
 from .model import LineModel, load_model
 from .read import read
@@ -49,9 +50,10 @@ STEPS: dict[str, Step] = {
 
 def process(doc: Document, ctx: Context) -> dict[str, Any]:
     """Runs the configured steps over one document and returns its archive record."""
-    for name in ctx.config.steps:
-        doc = STEPS[name](doc, ctx)
-    return article(doc, ctx)
+    with document_limits(doc.raw, doc.path, ctx.config.limits):
+        for name in ctx.config.steps:
+            doc = STEPS[name](doc, ctx)
+        return article(doc, ctx)
 
 
 def article_id(path: str) -> str:

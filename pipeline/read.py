@@ -68,6 +68,8 @@ def read(doc: Document, config: ReadConfig) -> Document:
         text, encoding = decode(doc.raw, config)
     except (ValueError, UnicodeDecodeError, LookupError) as exc:
         raise InputError(doc.path, str(exc)) from None
+    if not text.strip():
+        raise InputError(doc.path, "blank: the file holds only whitespace" if doc.raw else "empty file")
     doc.text = normalise_newlines(text)
     doc.encoding = encoding
     return doc

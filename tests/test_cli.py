@@ -125,7 +125,7 @@ def test_check_config_bad() -> None:
     result = invoke("check-config", "c.yaml")
     assert result.exit_code == 2
     assert result.stderr.splitlines()[1:] == [
-        "  classify -> categories -> ad -> rules -> 0: pattern does not compile: unterminated character set at position 1",
+        "  classify -> categories -> ad -> rules -> 0 -> pattern: pattern does not compile: unterminated character set at position 1",
         "  classify -> categories -> ad -> disable -> 0: no built-in rule 'nope'; valid names: ad_blocker, funding_nag, label, paywall, signoff",
     ]
 

@@ -16,7 +16,7 @@ AD_RULES = "ad_blocker, funding_nag, label, paywall, signoff"
 # (case, YAML text, [(location, fragment of the message)]) - every listed problem must be reported, and no other.
 BAD = [
     ("unknown top-level key", "bogus: 1\n",
-     [("bogus", "unknown key 'bogus'; valid keys here: classify, exclude, include, input, metadata, output, read, repair, segment, steps, workers, write")]),
+     [("bogus", "unknown key 'bogus'; valid keys here: classify, exclude, include, input, limits, metadata, output, read, repair, segment, steps, workers, write")]),
     ("unknown nested key", "repair:\n  fix_encodin: true\n",
      [("repair -> fix_encodin", "unknown key 'fix_encodin'; valid keys here: collapse_spaces, fix_character_width, fix_encoding,")]),
     ("unknown key in a rule", "classify:\n  categories:\n    ad:\n      rules:\n        - {name: x, kind: exact, phrases: [a], colour: red}\n",
@@ -25,9 +25,9 @@ BAD = [
     ("out of range", "classify:\n  repetition:\n    min_files: 1\n", [("classify -> repetition -> min_files", "greater than or equal to 2")]),
     ("bad choice", "metadata:\n  date_order: XYZ\n", [("metadata -> date_order", "'MDY', 'DMY' or 'YMD' (got 'XYZ')")]),
     ("bad regex", "classify:\n  categories:\n    ad:\n      rules:\n        - {name: x, kind: pattern, pattern: '(['}\n",
-     [("classify -> categories -> ad -> rules -> 0", "pattern does not compile")]),
+     [("classify -> categories -> ad -> rules -> 0 -> pattern", "pattern does not compile")]),
     ("regex matching everything", "classify:\n  categories:\n    ad:\n      rules:\n        - {name: x, kind: pattern, pattern: 'a*'}\n",
-     [("classify -> categories -> ad -> rules -> 0", "matches the empty string")]),
+     [("classify -> categories -> ad -> rules -> 0 -> pattern", "matches the empty string")]),
     ("empty phrase list", "classify:\n  categories:\n    ad:\n      rules:\n        - {name: x, kind: contains, phrases: []}\n",
      [("classify -> categories -> ad -> rules -> 0", "needs a non-empty 'phrases' list")]),
     ("blank phrases only", "classify:\n  categories:\n    ad:\n      rules:\n        - {name: x, kind: exact, phrases: ['  ']}\n",

@@ -5,7 +5,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import regex
+
 from ..config import Category, Rule
+from ..errors import InputError
 from .literals import LiteralFilter, required
 
 # Bullets, quotes and punctuation around a line do not change what it says.
@@ -36,8 +39,21 @@ def _contains(rule: Rule) -> Predicate:
 
 
 def _pattern(rule: Rule) -> Predicate:
-    search = re.compile(rule.pattern or "", re.IGNORECASE).search
-    return lambda text, norm: search(text) is not None
+    if rule._timeout is None:  # the reviewed built-in catalogue: the standard engine
+        search = re.compile(rule.pattern or "", re.IGNORECASE).search
+        return lambda text, norm: search(text) is not None
+    return _timed_search(rule.name, regex.compile(rule.pattern or "", regex.IGNORECASE), rule._timeout)
+
+
+def _timed_search(name: str, compiled: regex.Pattern[str], seconds: float) -> Predicate:
+    """A user pattern: searched with a timeout, so catastrophic backtracking fails the document, not the run."""
+    def test(text: str, norm: str) -> bool:
+        try:
+            return compiled.search(text, timeout=seconds) is not None
+        except TimeoutError:
+            raise InputError("", f"pattern rule {name!r} took over {seconds:g} s on one line (catastrophic "
+                                 "backtracking?); simplify the pattern or raise limits.pattern_seconds") from None
+    return test
 
 
 RULE_KINDS: dict[str, Callable[[Rule], Predicate]] = {

@@ -1,0 +1,186 @@
+"""Incremental runs: checks on the inputs and a manifest of what the archive holds, so a rerun redoes only what changed."""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import re
+import stat
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import LimitsConfig
+from .errors import UsageError
+from .limits import overrun, size_overrun
+
+STATE_FILE = ".pipeline-state.json"
+FORMAT = 1
+# Seconds between manifest saves during a run: at most this much work is redone after a kill. Saving costs a
+# rewrite of the whole manifest, hence not after every article; the tests set 0 to resume from any point.
+SAVE_EVERY = float(os.environ.get("PIPELINE_SAVE_EVERY", "2"))
+_TEMP = re.compile(r"^\..+\.tmp\d+$")  # write_json's temp names; a killed run can leave them behind
+
+
+@dataclass(slots=True)
+class Entry:
+    """One archived article: the input it came from, the key it was made under, its index.jsonl row."""
+
+    input: str
+    key: str
+    row: dict[str, Any]
+
+
+def input_key(source_sha256: str, config_sha256: str, repeated_sha256: str, archive_path: str) -> str:
+    """Everything an article depends on: code version, config, input bytes, its folder's repeated lines, its path."""
+    blob = "\0".join((__version__, config_sha256, source_sha256, repeated_sha256, archive_path))
+    return hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def repeated_sha256(fingerprints: frozenset[str]) -> str:
+    """Digest of a folder's repeated-line fingerprints: when they change, the folder's articles may change."""
+    return hashlib.sha256("\n".join(sorted(fingerprints)).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def check_inputs(root: Path, inputs: list[str], limits: LimitsConfig) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """SHA-256 of every readable input within the limits, and a failure (path, reason) for each other one."""
+    digests: dict[str, str] = {}
+    failed: list[dict[str, str]] = []
+    for rel in inputs:
+        digest, reason = _check(root / rel, limits)
+        if reason is None:
+            digests[rel] = digest
+        else:
+            failed.append({"path": rel, "reason": reason})
+    return digests, failed
+
+
+def _check(path: Path, limits: LimitsConfig) -> tuple[str, str | None]:
+    """(sha256, None) for a usable input, ("", reason) otherwise; never opens a FIFO or a device."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return "", "not a regular file (a FIFO, socket or device); only files are read"
+        reason = size_overrun(info.st_size, limits)
+        raw = b"" if reason else path.read_bytes()
+    except OSError as exc:
+        return "", f"cannot read: {exc.strerror or exc}"
+    reason = reason or overrun(raw, limits)
+    return ("", reason) if reason else (hashlib.sha256(raw).hexdigest(), None)
+
+
+@dataclass
+class Manifest:
+    """OUTPUT/.pipeline-state.json: archive path -> Entry for every article file a run has written."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, out: Path) -> Manifest:
+        """The manifest in `out`; missing or unreadable means empty, so everything is redone."""
+        try:
+            data = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return cls()
+            return cls({path: Entry(**entry) for path, entry in data["articles"].items()})
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return cls()
+
+    def fresh(self, rel: str, archive_path: str, key: str, out: Path) -> Entry | None:
+        """The entry of `rel` when its archive file is present and was made under the same key."""
+        entry = self.entries.get(archive_path)
+        if entry is None or entry.input != rel or entry.key != key or not (out / archive_path).is_file():
+            return None
+        return entry
+
+    def as_json(self) -> dict[str, Any]:
+        """The manifest file contents; sorted, so equal archives have equal manifests."""
+        articles = {path: {"input": e.input, "key": e.key, "row": e.row} for path, e in sorted(self.entries.items())}
+        return {"format": FORMAT, "articles": articles}
+
+
+@dataclass
+class Leftovers:
+    """Archive files of an earlier run that no current input owns."""
+
+    vanished: list[dict[str, str]] = field(default_factory=list)  # their input is gone
+    stale: list[dict[str, str]] = field(default_factory=list)  # their input is still there but failed or moved
+    pruned: list[str] = field(default_factory=list)  # deleted with --prune
+
+
+def settle(previous: Manifest, current: Manifest, inputs: set[str], out: Path, prune: bool) -> Leftovers:
+    """Adds the previous run's leftover files to `current` (or deletes them with `prune`) and reports them."""
+    found = Leftovers()
+    for path, entry in sorted(previous.entries.items()):
+        if path in current.entries:
+            continue  # rewritten by this run, possibly for another input
+        item = {"path": entry.input, "archive_path": path}
+        (found.stale if entry.input in inputs else found.vanished).append(item)
+        if prune:
+            _delete(out, path)
+            found.pruned.append(path)
+        else:
+            current.entries[path] = entry
+    return found
+
+
+def _delete(out: Path, archive_path: str) -> None:
+    """Removes one archive file and the folders it leaves empty, never anything above `out`."""
+    target = out / archive_path
+    if not target.resolve().is_relative_to(out.resolve()):
+        return  # a tampered manifest must not make --prune delete anything outside the archive
+    target.unlink(missing_ok=True)
+    parent = target.parent
+    while parent != out and out in parent.parents:
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+        parent = parent.parent
+
+
+def remove_temp_files(out: Path) -> None:
+    """Deletes the temp files a killed run left behind (only ours: `.<name>.tmp<pid>`)."""
+    for dirpath, _, filenames in os.walk(out):
+        for name in filenames:
+            if _TEMP.match(name):
+                (Path(dirpath) / name).unlink(missing_ok=True)
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Holds a lock on the output folder for the run: two runs writing one archive would mix their manifests."""
+    fd = os.open(out, os.O_RDONLY)  # a lock on the folder itself leaves no lock file behind
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(f"another run is writing to {out}; wait for it to finish") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+class Saver:
+    """Collects the articles of this run and saves the manifest now and then, so a killed run resumes where it was."""
+
+    def __init__(self, out: Path, previous: Manifest, write: Callable[[Path, Any, int | None], None]) -> None:
+        self.out, self.previous, self.write = out, previous, write
+        self.current = Manifest()
+        self.last = time.monotonic()
+
+    def add(self, archive_path: str, entry: Entry) -> None:
+        """Records one article this run archived (or found unchanged)."""
+        self.current.entries[archive_path] = entry
+        if time.monotonic() - self.last >= SAVE_EVERY:
+            self.save(Manifest({**self.previous.entries, **self.current.entries}))
+
+    def save(self, manifest: Manifest) -> None:
+        """Writes `manifest` atomically."""
+        self.write(self.out / STATE_FILE, manifest.as_json(), None)
+        self.last = time.monotonic()
