@@ -11,6 +11,7 @@ Four passes, as jusText does it on HTML but with plain-text signals only:
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,7 +25,9 @@ from .rules import Match, Matcher, normalise
 if TYPE_CHECKING:
     from .model import LineModel
 
-MARKER_PENALTY = 400  # an "end of article" marker (comments, related) splits the body unless prose outweighs it
+BOX_MAX_UNITS = 6  # a block this small is one box (a nag, a credit); larger blocks are whole texts without blank lines
+MARKER_PENALTY = 400
+VETO_SHARE = 0.4  # below threshold * this, the model overrules the body run  # an "end of article" marker (comments, related) splits the body unless prose outweighs it
 
 _BULLET = re.compile(r"^([-*•·▪►–—]|\d{1,3}[.)])\s")
 _DIGITS = re.compile(r"\d")
@@ -144,11 +147,24 @@ def _first_body(units: list[Unit], facts: list[_Facts]) -> int:
     return len(units)
 
 
+def _teasers_after_headers(units: list[Unit], facts: list[_Facts]) -> None:
+    """Headline-shaped lines right after a "Related"-style header are its teasers, not subheadings."""
+    after_header = False
+    for unit, fact in zip(units, facts):
+        if fact.match is not None:
+            after_header = fact.match.category == "related" and fact.match.ends_article
+        elif unit.kept and after_header and fact.words <= 25 and not ends_sentence(unit.text):
+            unit.label, unit.rule = "related", "context.after_related_header"
+        else:
+            after_header = False
+
+
 def _adopt_block_category(units: list[Unit], facts: list[_Facts]) -> None:
     """Boilerplate no rule named takes the category of a rule match in its own block (a nag box is one block)."""
     by_block: dict[int, Match] = {}
+    sizes = Counter(unit.block for unit in units)
     for unit, fact in zip(units, facts):
-        if fact.match is not None and not fact.match.ends_article:
+        if fact.match is not None and not fact.match.ends_article and sizes[unit.block] <= BOX_MAX_UNITS:
             by_block.setdefault(unit.block, fact.match)
     for unit in units:
         match = by_block.get(unit.block)
@@ -209,15 +225,34 @@ def classify(doc: Document, config: ClassifyConfig, matcher: Matcher, meta: Meta
     an = analyse(doc, config, matcher)
     facts, revised = an.facts, an.revised
     if model is not None:
-        keep = model.keep(units, an)
+        # Good prose inside the densest run stays unless the model is sure it is not the article.
+        probs = model.probabilities(units, an)
+        keep = [p >= model.threshold or (p >= model.threshold * VETO_SHARE and an.start <= i <= an.end and f.cls == "good"
+                                          and f.match is None and not f.repeated)
+                for i, (p, f) in enumerate(zip(probs, facts))]
+        keep = _keep_subheadings(units, facts, keep, an, config)
+        if not any(k and f.match is None for k, f in zip(keep, facts)):
+            # The model found no article at all: fall back to the densest run rather than lose everything.
+            keep = [an.start <= i <= an.end for i in range(len(units))]
         for i in range(len(units)):
             _label_by_model(units, facts, i, keep, config)
+        _teasers_after_headers(units, facts)
     else:
         for i in range(len(units)):
             _label_unit(units, facts, revised, i, an.start <= i <= an.end, config)
     _adopt_block_category(units, facts)
     label_header(units, [(f.match is not None or f.repeated, f.words) for f in facts], _first_body(units, facts), meta, doc.language)
     return doc
+
+
+def _keep_subheadings(units: list[Unit], facts: list[_Facts], keep: list[bool], an: Analysis, config: ClassifyConfig) -> list[bool]:
+    """A heading-shaped line between kept content inside the body run is a subheading: keep it."""
+    out = list(keep)
+    for i in range(max(1, an.start), min(an.end, len(units) - 1)):
+        if not keep[i] and keep[i - 1] and keep[i + 1] and facts[i + 1].cls == "good" and facts[i].cls == "short" \
+                and _looks_like_heading(units[i], facts[i], config) and not facts[i].repeated:
+            out[i] = True
+    return out
 
 
 def _label_by_model(units: list[Unit], facts: list[_Facts], i: int, keep: list[bool], config: ClassifyConfig) -> None:

@@ -33,7 +33,7 @@ FEATURES = (
     "separators", "log_units", "trailing_zone",
     "prev1_log_chars", "prev1_cls", "prev1_rule", "prev2_log_chars", "prev2_cls", "prev2_rule",
     "next1_log_chars", "next1_cls", "next1_rule", "next2_log_chars", "next2_cls", "next2_rule",
-    "rules_nearby", "short_run",
+    "rules_nearby", "short_run", "doc_good_share", "doc_rule_share",
 )
 
 
@@ -70,8 +70,8 @@ def feature_rows(units: list[Unit], an: Analysis) -> list[list[float]]:
     for i, unit in enumerate(units):
         block_pos[unit.block] = block_pos.get(unit.block, -1) + 1
         match = an.facts[i].match
-        if match is not None and match.ends_article and i > an.start:
-            trailing = True
+        if match is not None and match.ends_article and i > an.end:
+            trailing = True  # a marker after the densest run: what follows is the page's tail
         rows.append(_unit_row(unit, an, i, n, acc / total_good, blocks[unit.block], block_pos[unit.block], trailing))
         acc += good[i]
     base = [[r[0], r[13], r[9]] for r in rows]
@@ -86,6 +86,11 @@ def feature_rows(units: list[Unit], an: Analysis) -> list[list[float]]:
                 break
             run += 1
         row.append(float(run))
+    # How much of the whole input is prose tells a cut-out article container from a full page.
+    good_share = sum(good) / max(1, sum(f.chars for f in an.facts))
+    rule_share = sum(1 for f in an.facts if f.match is not None) / max(1, n)
+    for row in rows:
+        row.extend((good_share, rule_share))
     return rows
 
 
