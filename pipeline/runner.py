@@ -18,6 +18,8 @@ from .engine import Engine, InProcess, chunked, make_engine
 from .errors import InputError, PipelineError, UsageError
 from .process import Context, clean_bytes
 from .read import decode, normalise_newlines
+from .state import (STATE_FILE, Entry, Leftovers, Manifest, Saver, check_inputs, input_key, locked, remove_temp_files,
+                    repeated_sha256, settle)
 
 
 @dataclass
@@ -28,8 +30,10 @@ class RunReport:
     output: str
     started: float = field(default_factory=time.time)
     finished: float = 0.0
-    archived: int = 0
+    archived: int = 0  # articles of this run's inputs now in the archive, skipped ones included
+    skipped: int = 0  # unchanged since the last run (same bytes, config, code and folder context): not redone
     failed: list[dict[str, str]] = field(default_factory=list)
+    leftovers: Leftovers = field(default_factory=Leftovers)
     removed_by_category: Counter[str] = field(default_factory=Counter)
 
     def as_json(self, ctx: Context) -> dict[str, Any]:
@@ -42,7 +46,11 @@ class RunReport:
             "seconds": round(self.finished - self.started, 3),
             "inputs": self.archived + len(self.failed),
             "archived": self.archived,
-            "failed": self.failed,
+            "skipped": self.skipped,
+            "failed": sorted(self.failed, key=lambda f: f["path"]),
+            "vanished": self.leftovers.vanished,
+            "stale": self.leftovers.stale,
+            "pruned": self.leftovers.pruned,
             "removed_by_category": dict(sorted(self.removed_by_category.items())),
             "pipeline": {"version": __version__, "config_sha256": ctx.config_sha256},
         }
@@ -50,18 +58,57 @@ class RunReport:
 
 def discover(root: Path, config: Config, skip: Path | None = None) -> list[str]:
     """Relative POSIX paths of the files under `root` matching the include globs and none of the excludes."""
+    return scan(root, config, skip)[0]
+
+
+def scan(root: Path, config: Config, skip: Path | None = None) -> tuple[list[str], list[dict[str, str]]]:
+    """The selected inputs under `root`, and those refused with a reason (symlinks leaving `root`, loops, bad names)."""
     found: list[str] = []
+    refused: list[dict[str, str]] = []
+    real_root = root.resolve()
     skip_resolved = skip.resolve() if skip else None
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+
+    def unlistable(exc: OSError) -> None:
+        refused.append({"path": _printable(Path(exc.filename or "").relative_to(root).as_posix()),
+                        "reason": f"cannot list folder: {exc.strerror or exc}"})
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unlistable, followlinks=False):
         here = Path(dirpath)
-        if skip_resolved is not None:
-            dirnames[:] = [d for d in dirnames if (here / d).resolve() != skip_resolved]
-        dirnames.sort()
+        for name in [d for d in dirnames if (here / d).is_symlink()]:
+            if not (here / name).resolve().is_relative_to(real_root):
+                refused.append({"path": _printable((here / name).relative_to(root).as_posix()),
+                                "reason": "symlink to a folder outside the input folder; not followed"})
+        dirnames[:] = sorted(d for d in dirnames if (here / d).resolve() != skip_resolved and not (here / d).is_symlink())
         for name in sorted(filenames):
             rel = PurePosixPath((here / name).relative_to(root).as_posix())
-            if _selected(rel, config):
+            if not _selected(rel, config):
+                continue
+            reason = _refusal(here / name, str(rel), real_root)
+            if reason:
+                refused.append({"path": _printable(str(rel)), "reason": reason})
+            else:
                 found.append(str(rel))
-    return found
+    return found, refused
+
+
+def _refusal(path: Path, rel: str, real_root: Path) -> str | None:
+    """Why a selected file is not read, or None: names that JSON cannot hold, symlinks that leave the input folder."""
+    if _printable(rel) != rel:
+        return "file name is not valid UTF-8; rename the file"
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "broken symlink or symlink loop"
+    if not target.is_relative_to(real_root):
+        return "symlink to a file outside the input folder; not followed"
+    return None
+
+
+def _printable(rel: str) -> str:
+    """`rel` with undecodable file-name bytes shown as \\xNN escapes, so it can go into JSON."""
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _selected(rel: PurePosixPath, config: Config) -> bool:
@@ -71,14 +118,19 @@ def _selected(rel: PurePosixPath, config: Config) -> bool:
     return any(hit(p) for p in config.include) and not any(hit(p) for p in config.exclude)
 
 
+RESERVED = frozenset({"index.json", "run.json", STATE_FILE})  # names of the run's own files (and of older ones)
+
+
 def output_paths(inputs: list[str]) -> dict[str, str]:
     """Archive path of each input: the same relative path with .json; colliding names keep their extension."""
     out: dict[str, str] = {}
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED)
     for rel in inputs:
-        candidate = str(PurePosixPath(rel).with_suffix(".json"))
-        if candidate in taken or candidate in ("index.json", "run.json"):
-            candidate = rel + ".json"
+        candidate = str(PurePosixPath(rel).with_suffix(".json")) if PurePosixPath(rel).suffix else rel + ".json"
+        n = 0
+        while candidate in taken:  # a.txt and a.md both included: the second keeps its extension, then a counter
+            n += 1
+            candidate = rel + (".json" if n == 1 else f".{n}.json")
         taken.add(candidate)
         out[rel] = candidate
     return out
@@ -100,7 +152,7 @@ def repeated_lines(root: Path, inputs: list[str], config: Config, engine: Engine
     jobs = [(folder, str(root / rel)) for folder in counted for rel in per_folder[folder]]
     if not jobs:
         return result
-    engine = engine or InProcess()
+    engine = engine or InProcess(_init_worker, (config, str(root)))
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     found = engine.map_chunks(_fingerprint_chunk, jobs, _chunksize(len(jobs), engine.workers))
     for (folder, _), fingerprints in zip(jobs, _progress(found, len(jobs), "pass 1", progress)):
@@ -208,38 +260,79 @@ def _progress(results: Iterator[Any], total: int, label: str, show: bool) -> Ite
 
 
 def run(input_dir: str | Path, output_dir: str | Path, config: Config, workers: int | None = None, progress: bool = False,
-        engine: str = "local", scheduler: str | None = None, engine_options: dict[str, Any] | None = None) -> RunReport:
+        engine: str = "local", scheduler: str | None = None, engine_options: dict[str, Any] | None = None,
+        force: bool = False, prune: bool = False) -> RunReport:
     """Cleans every selected file under `input_dir` into `output_dir`; returns the run report.
 
     `engine` is 'local' (processes on this machine) or 'dask' (`scheduler` address, or a LocalCluster).
+    Incremental: inputs unchanged since the last run into `output_dir` are skipped unless `force`;
+    archive files whose input vanished are reported, and deleted only with `prune`.
     """
-    root, out = Path(input_dir), Path(output_dir)
+    root, out = _folders(Path(input_dir), Path(output_dir))
+    with locked(out):
+        return _run(root, out, config, workers, progress, engine, scheduler, engine_options or {}, force, prune)
+
+
+def _folders(root: Path, out: Path) -> tuple[Path, Path]:
+    """Checks the input folder and creates the output folder (which may sit inside the input one, but not be it)."""
     if not root.is_dir():
         raise UsageError(f"input folder not found: {root}")
+    if out.resolve() == root.resolve():
+        raise UsageError(f"the output folder is the input folder ({root}); pass another one with -o")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
+    return root, out
+
+
+def _run(root: Path, out: Path, config: Config, workers: int | None, progress: bool, engine: str, scheduler: str | None,
+         engine_options: dict[str, Any], force: bool, prune: bool) -> RunReport:
+    """The run itself, under the output folder's lock."""
     ctx = Context(config)
-    inputs = discover(root, config, skip=out)
-    targets = output_paths(inputs)
     report = RunReport(str(root), str(out))
+    remove_temp_files(out)
+    found, report.failed = scan(root, config, skip=out)
+    digests, unusable = check_inputs(root, found, config.limits)
+    report.failed += unusable
+    inputs = [rel for rel in found if rel in digests]
+    targets = output_paths(inputs)
     workers = workers if workers is not None else (config.workers or os.cpu_count() or 1)
-    out.mkdir(parents=True, exist_ok=True)
     jobs = [(str(root / rel), rel, targets[rel]) for rel in inputs]
     executor = make_engine(engine, min(workers, max(1, len(jobs))), scheduler, _init_worker, (config, str(out.resolve())),
-                           **(engine_options or {}))
+                           **engine_options)
+    previous = Manifest.load(out)
+    saver = Saver(out, previous, write_json)
     try:
         repeated = repeated_lines(root, inputs, config, executor, progress)
+        context = {folder: repeated_sha256(fps) for folder, fps in repeated.items()}
+        keys = {rel: input_key(digests[rel], ctx.config_sha256, context[_folder(rel)], targets[rel]) for rel in inputs}
+        fresh = {} if force else {rel: e for rel in inputs if (e := previous.fresh(rel, targets[rel], keys[rel], out))}
+        todo = [job for job in jobs if job[1] not in fresh]
+        results = _progress(_results(todo, repeated, executor), len(todo), "clean", progress)
         with _IndexWriter(out / "index.jsonl") as index:
-            for rel, row, error in _progress(_results(jobs, repeated, executor), len(jobs), "clean", progress):
+            for rel, row, error in _with_skipped(inputs, fresh, results):
                 if row is None:
                     report.failed.append({"path": rel, "reason": error or "unknown error"})
                     continue
                 report.archived += 1
                 report.removed_by_category.update(row["removed_by_category"])
                 index.write(row)
+                saver.add(targets[rel], Entry(rel, keys[rel], row))
     finally:
         executor.close()
+    report.skipped = len(fresh)
+    report.leftovers = settle(previous, saver.current, set(found) | {f["path"] for f in report.failed}, out, prune)
+    saver.save(saver.current)
     report.finished = time.time()
     write_json(out / "run.json", report.as_json(ctx), 1)
     return report
+
+
+def _with_skipped(inputs: list[str], fresh: dict[str, Entry], results: Iterator[Result]) -> Iterator[Result]:
+    """The results of the redone inputs and the recorded rows of the skipped ones, in input order."""
+    for rel in inputs:
+        yield (rel, fresh[rel].row, None) if rel in fresh else next(results)
 
 
 def index_row(art: dict[str, Any], archive_path: str) -> dict[str, Any]:
