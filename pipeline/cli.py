@@ -4,13 +4,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from . import __version__
 from .config import Config, load_config
 from .errors import ConfigError, PipelineError, UsageError
+
+if TYPE_CHECKING:
+    from .runner import RunReport
 
 EXIT_OK, EXIT_FAILED_INPUTS, EXIT_USAGE = 0, 1, 2
 DEFAULT_CONFIG = "config.yaml"
@@ -51,23 +54,41 @@ def cli() -> None:
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="Where the per-file work runs: local processes or a Dask cluster.")
 @click.option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster of --workers).")
+@click.option("--force", is_flag=True, help="Redo every input, even those unchanged since the last run.")
+@click.option("--prune", is_flag=True, help="Delete archive files whose input vanished or no longer archives there.")
 def run_cmd(input_dir: str | None, output_dir: str | None, config_path: str | None, workers: int | None, quiet: bool,
-            engine: str, scheduler: str | None) -> None:
-    """Clean every article under INPUT_DIR into the archive."""
+            engine: str, scheduler: str | None, force: bool, prune: bool) -> None:
+    """Clean every article under INPUT_DIR into the archive; exit 0 when all are archived, 1 when some failed.
+
+    Incremental: inputs whose bytes, config and folder are unchanged since the last run are skipped.
+    """
     from .runner import run
 
     config = _config(config_path)
     try:
         report = run(input_dir or config.input, output_dir or config.output, config, workers=workers,
-                     progress=not quiet and sys.stderr.isatty(), engine=engine, scheduler=scheduler)
+                     progress=not quiet and sys.stderr.isatty(), engine=engine, scheduler=scheduler, force=force, prune=prune)
     except PipelineError as exc:
         _fail(exc)
     if not quiet:
-        click.echo(f"archived {report.archived} of {report.archived + len(report.failed)} inputs into {report.output} "
-                   f"in {report.finished - report.started:.1f}s", err=True)
+        _summary(report)
     for failure in report.failed:
-        click.echo(f"Error: {failure['path']}: {failure['reason']}", err=True)
+        shown = failure["path"] if failure["path"].isprintable() else ascii(failure["path"])  # e.g. a newline in a name
+        click.echo(f"Error: {shown}: {failure['reason']}", err=True)
     sys.exit(EXIT_FAILED_INPUTS if report.failed else EXIT_OK)
+
+
+def _summary(report: RunReport) -> None:
+    """The stderr lines after a run: counts, skipped, leftovers."""
+    skipped = f" ({report.skipped} unchanged, skipped)" if report.skipped else ""
+    click.echo(f"archived {report.archived} of {report.archived + len(report.failed)} inputs{skipped} into "
+               f"{report.output} in {report.finished - report.started:.1f}s", err=True)
+    left = report.leftovers
+    if left.pruned:
+        click.echo(f"pruned {len(left.pruned)} archive file(s) whose input vanished or moved", err=True)
+    elif left.vanished or left.stale:
+        click.echo(f"{len(left.vanished)} input(s) vanished, {len(left.stale)} archive file(s) stale; "
+                   "they stay in the archive (listed in run.json), --prune deletes them", err=True)
 
 
 def _read_input(file: str) -> tuple[bytes, str]:
