@@ -22,11 +22,13 @@ NAME_LINE_AFTER = 4  # a line that is only a name, with a date nearby, counts as
 FAR_DATELINE = 40  # how far below the headline a dateline is looked for when the header block has none
 MAX_BYLINE_WORDS = 25
 MAX_DATELINE_WORDS = 16
+MAX_NAME_LINE_WORDS = 10  # "Jane Doe, Senior Reporter • May 1, 2022"; longer lines are prose
 
 HEADER_BLOCK = 3  # lines after a headline in which its byline or dateline is looked for
 MIN_DICE = 0.3  # a headline shares at least this share of words with the <title> (Dice coefficient)
 MIN_TITLE_SCORE = 0.55  # Dice, plus 0.3 when a byline or dateline follows
 _READ_TIME = re.compile(r"\b\d+\s*(?:min(?:ute)?s?|mins?)\.?\s*(?:read|de\s+lecture|lesezeit|de\s+lectura)\b|\b(?:lesezeit|reading\s+time)\b", re.IGNORECASE)
+_ATTRIBUTION = re.compile(r"^[—–-]\s")  # "— Jane Doe on May 1, 2022": who said a quote
 _BY_ALONE = re.compile(r"^(?:by|written\s+by|posted\s+by|author|autor|von|par|por)\s*:?$", re.IGNORECASE)
 
 
@@ -144,9 +146,11 @@ def _far_dateline(units: list[Unit], nwords: list[int], anchor: int, meta: Metad
 
 def _label_line(unit: Unit, nwords: int, meta: MetadataConfig, languages: list[str], near_title: bool) -> None:
     """Byline or dateline label for one line of the header block, when it is one."""
+    if _ATTRIBUTION.match(unit.text) or (unit.kept and nwords > MAX_NAME_LINE_WORDS and ends_sentence(unit.text)):
+        return  # a quote's attribution or a sentence of the body, not the article's own byline
     if nwords <= MAX_BYLINE_WORDS and byline_authors(unit.text):
         unit.label, unit.rule = "byline", "header.byline"
-    elif near_title and nwords <= MAX_BYLINE_WORDS and name_line_authors(unit.text):
+    elif near_title and nwords <= MAX_NAME_LINE_WORDS and name_line_authors(unit.text):
         unit.label, unit.rule = "byline", "header.name_line"
     elif nwords <= MAX_DATELINE_WORDS and parse_date(unit.text, meta, languages):
         unit.label, unit.rule = "dateline", "header.dateline"

@@ -21,7 +21,7 @@ _INLINE_BY = re.compile(r"(?:^|[\s|•·⋅/])(?:posted\s+|written\s+|published\
 # What follows the names: a separator, a date, a publishing verb, a section ("in Business"), counts.
 _TAIL = re.compile(
     r"\s*(?:[|•·⋅/]|\s[-–—]\s|\b(?:on|am|le|el|il|em|op|in|dans|en|im)\s+(?=\S)|\b(?:published|posted|updated|last\s+updated|"
-    r"modified|reviewed|fact[-\s]checked|edited|photos?|veröffentlicht|aktualisiert|publié|mis\s+à\s+jour|publicado|actualizado)\b|\d"
+    r"modified|reviewed|fact[-\s]checked|edited|photos?|veröffentlicht|aktualisiert|publiziert|erschienen|publié|mis\s+à\s+jour|publicado|actualizado)\b|\d"
     rf"|\b(?:{MONTHS})\.?\s+\d).*$",
     re.IGNORECASE,
 )
