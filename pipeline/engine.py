@@ -2,6 +2,11 @@
 
 Every engine maps a picklable function over chunks of items and yields the results in input order,
 keeping only a bounded number of chunks in flight, so memory does not grow with the corpus.
+
+Several machines: start `dask scheduler` on one (it listens on port 8786), and on every machine
+`dask worker tcp://HOST:8786 --nworkers N --nthreads 1`, with this package installed and the input
+and output folders at the same path everywhere (a shared filesystem: workers read inputs and write
+articles themselves). Then `pipeline run IN -o OUT --engine dask --scheduler tcp://HOST:8786`.
 """
 from __future__ import annotations
 
