@@ -40,7 +40,10 @@ def identify_language(text: str) -> tuple[str, float]:
 @lru_cache(maxsize=1)
 def _identifier() -> langid.LanguageIdentifier:
     """py3langid's packaged model with normalised probabilities, loaded once."""
-    return FastIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+    try:
+        return FastIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+    except (AttributeError, TypeError, ValueError):  # a py3langid of another layout: its own, slower walk
+        return langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
 
 
 class FastIdentifier(langid.LanguageIdentifier):
