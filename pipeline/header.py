@@ -124,7 +124,7 @@ def label_header(units: list[Unit], facts: list[tuple[bool, int]], first_body: i
 
 def _dated_nearby(units: list[Unit], i: int) -> bool:
     """True when line i or one of its two neighbours on either side states a date or a reading time."""
-    return any(has_date(u.text) or _READ_TIME.search(u.text) for u in units[max(0, i - 2):i + 3])
+    return any(has_date(u.text) or _READ_TIME.search(u.text) for u in units[max(0, i - 3):i + 4])
 
 
 def _far_byline(units: list[Unit], nwords: list[int]) -> None:
