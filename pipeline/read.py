@@ -22,7 +22,10 @@ def decode(data: bytes, config: ReadConfig) -> tuple[str, str]:
     """Returns (text, encoding name): BOM first, then strict UTF-8, then a charset detector, then the fallback."""
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return data.decode(name), name
+            text = data.decode(name, errors="replace")
+            if text.count("\ufffd") <= len(text) // 100:  # a file cut mid-character or a stray byte: keep the text
+                return text, name
+            break  # too broken to be that encoding after all: read it as if there were no BOM
     if looks_binary(data):
         raise ValueError("binary content (NUL bytes); not a text file")
     try:

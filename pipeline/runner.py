@@ -302,7 +302,7 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
     executor = make_engine(engine, min(workers, max(1, len(jobs))), scheduler, _init_worker, (config, str(out.resolve())),
                            **engine_options)
     previous = Manifest.load(out)
-    saver = Saver(out, previous, write_json)
+    saver = Saver(out, write_json)
     try:
         repeated = repeated_lines(root, inputs, config, executor, progress)
         context = {folder: repeated_sha256(fps) for folder, fps in repeated.items()}

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import stat
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,10 +19,8 @@ from .errors import UsageError
 from .limits import overrun, size_overrun
 
 STATE_FILE = ".pipeline-state.json"
+JOURNAL_FILE = ".pipeline-journal.jsonl"  # one line per article archived by a run that has not finished yet
 FORMAT = 1
-# Seconds between manifest saves during a run: at most this much work is redone after a kill. Saving costs a
-# rewrite of the whole manifest, hence not after every article; the tests set 0 to resume from any point.
-SAVE_EVERY = float(os.environ.get("PIPELINE_SAVE_EVERY", "2"))
 _TEMP = re.compile(r"^\..+\.tmp\d+$")  # write_json's temp names; a killed run can leave them behind
 
 
@@ -82,14 +79,16 @@ class Manifest:
 
     @classmethod
     def load(cls, out: Path) -> Manifest:
-        """The manifest in `out`; missing or unreadable means empty, so everything is redone."""
+        """The manifest in `out` plus the journal of a killed run; missing or unreadable means empty (redo)."""
+        manifest = cls()
         try:
             data = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
-                return cls()
-            return cls({path: Entry(**entry) for path, entry in data["articles"].items()})
+            if data.get("format") == FORMAT:
+                manifest.entries = {path: Entry(**entry) for path, entry in data["articles"].items()}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            return cls()
+            pass
+        manifest.entries.update(_journal(out / JOURNAL_FILE))
+        return manifest
 
     def fresh(self, rel: str, archive_path: str, key: str, out: Path) -> Entry | None:
         """The entry of `rel` when its archive file is present and was made under the same key."""
@@ -102,6 +101,23 @@ class Manifest:
         """The manifest file contents; sorted, so equal archives have equal manifests."""
         articles = {path: {"input": e.input, "key": e.key, "row": e.row} for path, e in sorted(self.entries.items())}
         return {"format": FORMAT, "articles": articles}
+
+
+def _journal(path: Path) -> dict[str, Entry]:
+    """The entries a killed run appended; a line cut by the kill is ignored (that article is redone)."""
+    entries: dict[str, Entry] = {}
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return entries
+    for line in lines:
+        try:
+            item = json.loads(line)
+            archive_path = item.pop("archive_path")  # first: Entry(**item) must not see it
+            entries[archive_path] = Entry(**item)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            continue
+    return entries
 
 
 @dataclass
@@ -167,20 +183,22 @@ def locked(out: Path) -> Iterator[None]:
 
 
 class Saver:
-    """Collects the articles of this run and saves the manifest now and then, so a killed run resumes where it was."""
+    """Collects this run's articles, journaling each one at once, so a killed run resumes where it was."""
 
-    def __init__(self, out: Path, previous: Manifest, write: Callable[[Path, Any, int | None], None]) -> None:
-        self.out, self.previous, self.write = out, previous, write
+    def __init__(self, out: Path, write: Callable[[Path, Any, int | None], None]) -> None:
+        self.out, self.write = out, write
         self.current = Manifest()
-        self.last = time.monotonic()
+        self.journal = open(out / JOURNAL_FILE, "a", encoding="utf-8")  # appended after each article file is in place
 
     def add(self, archive_path: str, entry: Entry) -> None:
         """Records one article this run archived (or found unchanged)."""
         self.current.entries[archive_path] = entry
-        if time.monotonic() - self.last >= SAVE_EVERY:
-            self.save(Manifest({**self.previous.entries, **self.current.entries}))
+        line = {"archive_path": archive_path, "input": entry.input, "key": entry.key, "row": entry.row}
+        self.journal.write(json.dumps(line, ensure_ascii=False) + "\n")
+        self.journal.flush()
 
     def save(self, manifest: Manifest) -> None:
-        """Writes `manifest` atomically."""
+        """Writes `manifest` atomically, then drops the journal it supersedes."""
         self.write(self.out / STATE_FILE, manifest.as_json(), None)
-        self.last = time.monotonic()
+        self.journal.close()
+        (self.out / JOURNAL_FILE).unlink(missing_ok=True)

@@ -18,7 +18,7 @@ from pipeline.cli import cli
 from pipeline.config import build_config, load_config
 from pipeline.errors import UsageError
 from pipeline.runner import output_paths, run
-from pipeline.state import STATE_FILE, locked
+from pipeline.state import JOURNAL_FILE, STATE_FILE, locked
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
@@ -47,10 +47,8 @@ def snapshot(out: Path) -> dict[str, Any]:
 
 def pipeline_run(root: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]:
     """`python -m pipeline run` on this source tree, in its own process group (so a pool of workers, if any, dies with it).
-
-    PIPELINE_SAVE_EVERY=0 saves the manifest after every article, so kills land between, and during, those saves.
     """
-    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}", "PIPELINE_SAVE_EVERY": "0"}
+    env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     config = root.parent / "fast.yaml"  # the line model costs seconds to load in each process; resuming does not need it
     config.write_text("classify:\n  model:\n    enabled: false\n", encoding="utf-8")
     return subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(root), "-o", str(out), "-w", "1", "-q", "-c", str(config), *extra],
@@ -85,7 +83,8 @@ def test_killed_runs_resume_to_the_uninterrupted_archive(tmp_path: Path) -> None
     assert pipeline_run(root, out).wait() == 0
     assert snapshot(out) == expected
     skipped = json.loads((out / "run.json").read_text(encoding="utf-8"))["skipped"]
-    assert skipped >= total - 1  # the manifest is saved after each article here, so almost nothing was redone
+    assert skipped >= total - 1  # each article is journaled as it is written, so almost nothing was redone
+    assert not (out / JOURNAL_FILE).exists()
 
 
 def tree(root: Path, folders: int) -> Path:
@@ -233,3 +232,15 @@ def test_leftover_temp_files_are_cleaned_and_concurrent_runs_refused(tmp_path: P
     assert not list(out.rglob("*.tmp*"))
     with locked(out), pytest.raises(UsageError, match="another run is writing to"):
         run(root, out, config, workers=1)
+
+
+def test_a_journal_cut_by_a_kill_is_replayed_up_to_the_cut(tmp_path: Path) -> None:
+    root, out, config = tree(tmp_path / "in", 2), tmp_path / "out", load_config(None)
+    run(root, out, config, workers=1)
+    state = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+    (out / STATE_FILE).unlink()  # as if killed before the final save: only the journal tells what is done
+    lines = [json.dumps({"archive_path": path, **entry}) for path, entry in state["articles"].items()]
+    (out / JOURNAL_FILE).write_text("\n".join(lines[:3]) + "\n" + lines[3][:40], encoding="utf-8")
+    report = run(root, out, config, workers=1)
+    assert (report.skipped, report.archived) == (3, 4)
+    assert json.loads((out / STATE_FILE).read_text(encoding="utf-8")) == state and not (out / JOURNAL_FILE).exists()

@@ -169,6 +169,17 @@ def test_cjk_encodings_come_out_as_the_right_text(corpus_run: tuple[Path, Any, d
     assert art["source"]["encoding"] in {"shift_jis": {"shift_jis", "cp932"}, "gb2312": {"gb2312", "gbk", "gb18030"}}[name[:-4]]
 
 
+@pytest.mark.parametrize("raw", [
+    codecs.BOM_UTF16_LE + ARTICLE.encode("utf-16-le") + b".",  # cut in the middle of a UTF-16 code unit
+    codecs.BOM_UTF16_BE + ARTICLE.encode("utf-16-be")[:-1],
+    codecs.BOM_UTF8 + ARTICLE.encode()[:50] + b"\xff" + ARTICLE.encode()[50:],  # one stray byte
+], ids=["utf16le-cut", "utf16be-cut", "utf8-bom-stray-byte"])
+def test_a_damaged_file_with_a_bom_keeps_its_text(raw: bytes) -> None:
+    """Found by bench/fuzz.py: these used to be refused outright with a codec error."""
+    art = clean_bytes(raw, "damaged.txt", Context(load_config(None)))
+    assert art["text"].replace("\ufffd", "").split() == ARTICLE.split()
+
+
 def test_nothing_is_read_or_written_outside(corpus_run: tuple[Path, Any, dict[str, Any]], tmp_path: Path) -> None:
     out = corpus_run[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml", "in", "secret"]
