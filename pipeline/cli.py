@@ -104,14 +104,16 @@ def _read_input(file: str) -> tuple[bytes, str]:
 def _clean(file: str, config_path: str | None) -> tuple[dict[str, Any], list[str], list[Any]]:
     """Cleans FILE; returns the article, the input lines and the units."""
     from .document import Document
+    from .limits import document_limits
     from .process import STEPS, Context, article
 
     ctx = Context(_config(config_path))
     raw, name = _read_input(file)
     doc = Document(path=name, raw=raw)
     try:
-        for step in ctx.config.steps:
-            doc = STEPS[step](doc, ctx)
+        with document_limits(raw, name, ctx.config.limits):
+            for step in ctx.config.steps:
+                doc = STEPS[step](doc, ctx)
     except PipelineError as exc:
         _fail(exc)
     return article(doc, ctx), doc.lines, doc.units

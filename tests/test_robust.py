@@ -306,3 +306,10 @@ def test_bad_patterns_and_limits_are_config_errors_with_location(data: dict[str,
     with pytest.raises(ConfigError) as caught:
         build_config(data)
     assert [(loc, msg) for loc, msg in caught.value.problems if loc == location and message in msg], caught.value.problems
+
+
+def test_clean_command_applies_the_limits_too(tmp_path: Path) -> None:
+    (tmp_path / "many.txt").write_text("x\n" * 20, encoding="utf-8")
+    (tmp_path / "limits.yaml").write_text("limits:\n  max_lines: 10\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["clean", str(tmp_path / "many.txt"), "-c", str(tmp_path / "limits.yaml")])
+    assert result.exit_code == 1 and "Error: many.txt: too many lines: 21 > limits.max_lines (10)" in result.output
