@@ -135,6 +135,7 @@ class ModelConfig(Section):
 
     enabled: bool = True
     threshold: float = Field(0.5, gt=0, lt=1)  # P(article) at or above which a unit is kept
+    path: str | None = None  # a model file trained by bench/train_lines.py instead of the packaged one
 
 
 class ClassifyConfig(Section):

@@ -7,9 +7,11 @@ import math
 import re
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .document import Unit
+from .errors import ConfigError
 from .features import ends_sentence, has_letters
 
 if TYPE_CHECKING:
@@ -133,8 +135,13 @@ class LineModel:
 
 
 @lru_cache(maxsize=4)
-def load_model(threshold: float) -> LineModel | None:
-    """The packaged model, or None when it is not installed."""
+def load_model(threshold: float, path: str | None = None) -> LineModel | None:
+    """The model at `path`, or the packaged one; None when the packaged one is not installed."""
+    if path is not None:
+        try:
+            return LineModel(Path(path).read_text(encoding="utf-8"), threshold)
+        except OSError as exc:
+            raise ConfigError([("classify -> model -> path", f"cannot read model file {path}: {exc.strerror or exc}")]) from None
     source = resources.files("pipeline.models").joinpath(MODEL_FILE)
     if not source.is_file():
         return None

@@ -32,7 +32,7 @@ class Context:
     def __post_init__(self) -> None:
         self.matcher = Matcher(self.config.classify.categories)
         settings = self.config.classify.model
-        self.model = load_model(settings.threshold) if settings.enabled else None
+        self.model = load_model(settings.threshold, settings.path) if settings.enabled else None
         self.config_sha256 = self.config.sha256()
 
 
