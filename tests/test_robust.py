@@ -105,7 +105,6 @@ def build_corpus(root: Path) -> None:
     (root / os.fsdecode(b"caf\xe9.txt")).write_text(ARTICLE, encoding="utf-8")
 
 
-@pytest.fixture
 def unreadable(monkeypatch: pytest.MonkeyPatch) -> None:
     """chmod 000 does not stop root (tests often run as root): make reading locked.txt fail like it would."""
     if os.geteuid() != 0:
@@ -119,17 +118,20 @@ def unreadable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
 
 
-@pytest.fixture
-def corpus_run(tmp_path: Path, unreadable: None) -> tuple[Path, Any, dict[str, Any]]:
-    """The corpus run through the CLI in-process (one worker, so the read patch applies): (archive, result, run.json)."""
-    root = tmp_path / "in"
+@pytest.fixture(scope="module")
+def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, dict[str, Any]]:
+    """The corpus run once through the CLI in-process (one worker, so the read patch applies): (archive, result, run.json)."""
+    base = tmp_path_factory.mktemp("corpus")
+    root = base / "in"
     root.mkdir()
     build_corpus(root)
     out = root / "archive"  # the output folder inside the input folder
-    config = tmp_path / "config.yaml"  # the corpus repeats one article: the repetition pass would remove it all
+    config = base / "config.yaml"  # the corpus repeats one article: the repetition pass would remove it all
     config.write_text("classify:\n  repetition:\n    enabled: false\n", encoding="utf-8")
     started = time.monotonic()
-    result = CliRunner().invoke(cli, ["run", str(root), "-o", str(out), "-w", "1", "-c", str(config)])
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        unreadable(monkeypatch)
+        result = CliRunner().invoke(cli, ["run", str(root), "-o", str(out), "-w", "1", "-c", str(config)])
     assert time.monotonic() - started < 20
     return out, result, json.loads((out / "run.json").read_text(encoding="utf-8"))
 
@@ -180,10 +182,11 @@ def test_a_damaged_file_with_a_bom_keeps_its_text(raw: bytes) -> None:
     assert art["text"].replace("\ufffd", "").split() == ARTICLE.split()
 
 
-def test_nothing_is_read_or_written_outside(corpus_run: tuple[Path, Any, dict[str, Any]], tmp_path: Path) -> None:
+def test_nothing_is_read_or_written_outside(corpus_run: tuple[Path, Any, dict[str, Any]]) -> None:
     out = corpus_run[0]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml", "in", "secret"]
-    assert sorted(p.name for p in (tmp_path / "secret").iterdir()) == ["secret.txt"]
+    base = out.parent.parent
+    assert sorted(p.name for p in base.iterdir()) == ["config.yaml", "in", "secret"]
+    assert sorted(p.name for p in (base / "secret").iterdir()) == ["secret.txt"]
     assert "SECRET" not in "".join(p.read_text(encoding="utf-8") for p in out.rglob("*") if p.is_file())
     assert not [p for p in out.rglob("*") if "archive" in p.relative_to(out).parts]  # the archive was not read back
 
