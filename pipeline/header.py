@@ -13,7 +13,7 @@ from .config import MetadataConfig
 from .dates import has_date, parse_date
 from .document import Unit
 from .features import WORD, ends_sentence, has_letters
-from .metadata import byline_authors, explicit_byline, fold, name_line_authors, title_variants
+from .metadata import TITLE_SEP, byline_authors, explicit_byline, fold, name_line_authors, title_variants
 
 HEADER_WINDOW = 6  # units before the first body paragraph searched when no title was found
 BEFORE_TITLE = 3  # a dateline or category line may sit just above the headline
@@ -25,6 +25,7 @@ MAX_DATELINE_WORDS = 16
 MAX_NAME_LINE_WORDS = 10  # "Jane Doe, Senior Reporter • May 1, 2022"; longer lines are prose
 
 HEADER_BLOCK = 3  # lines after a headline in which its byline or dateline is looked for
+TITLE_BELOW_BODY = 40  # the first prose line may be a teaser or a caption above the real headline
 MIN_DICE = 0.3  # a headline shares at least this share of words with the <title> (Dice coefficient)
 MIN_TITLE_SCORE = 0.55  # Dice, plus 0.3 when a byline or dateline follows
 _READ_TIME = re.compile(r"\b\d+\s*(?:min(?:ute)?s?|mins?)\.?\s*(?:read|de\s+lecture|lesezeit|de\s+lectura)\b|\b(?:lesezeit|reading\s+time)\b", re.IGNORECASE)
@@ -60,11 +61,12 @@ def _opens_header_block(units: list[Unit], i: int) -> bool:
 def similar_to_title(units: list[Unit], first_body: int) -> int | None:
     """The line most like the <title> in words, helped when a byline or dateline follows it."""
     tag = _content_words(units[0].text) if units else set()
+    sites = {fold(p) for p in TITLE_SEP.split(units[0].text.strip())} - set(title_variants(units[0].text)) if units else set()
     best, best_score = None, 0.0
-    for i in range(1, min(len(units), first_body + HEADER_BLOCK)):
+    for i in range(1, min(len(units), first_body + TITLE_BELOW_BODY)):
         text = units[i].text
         line = _content_words(text)
-        if not 2 <= len(line) <= 30 or ends_sentence(text.rstrip("?!")) or not tag:
+        if not 2 <= len(line) <= 30 or ends_sentence(text.rstrip("?!")) or not tag or fold(text) in sites:
             continue
         dice = 2 * len(tag & line) / (len(tag) + len(line))
         score = dice + (0.3 if _opens_header_block(units, i) else 0.0)

@@ -38,7 +38,7 @@ _NOT_NAME = re.compile(
 _CREDENTIAL = re.compile(r"^(?:[A-Z][A-Za-z]?\.?){1,3}\.?[®]?$|^(?:M\.D\.|Ph\.?D\.?|MD|PhD|RN|RD|CFP®?|CPA|MBA|DVM|MS|MA|BSc|MSc)$")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞА-Я][\w'’.-]*|\([\w.-]+\)|de|da|di|del|der|den|van|von|la|le|bin|al|dos|du|ter|y)$")
 # Separators between a headline and a site name in an HTML <title>.
-_TITLE_SEP = re.compile(r"\s+(?:[|｜•·»:]|::|[-–—]{1,2})\s+")
+TITLE_SEP = re.compile(r"\s+(?:[|｜•·»:]|::|[-–—]{1,2})\s+")
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
 _SPACE = re.compile(r"\s+")
 _SEGMENTS = re.compile(r"\s*[|•·⋅]\s*")
@@ -101,16 +101,21 @@ def name_line_authors(text: str) -> list[str]:
 
 
 def title_variants(tag: str) -> dict[str, str]:
-    """Forms of the headline a <title> may hold, by folded text: every run of its ' | '-separated parts."""
+    """Forms of the headline a <title> may hold, by folded text: every run of its parts that holds the longest one.
+
+    The longest part is the headline; a run without it is a site or section name ('Science Daily').
+    """
     tag = tag.strip()
-    parts, seps = _TITLE_SEP.split(tag), _TITLE_SEP.findall(tag)
+    parts, seps = TITLE_SEP.split(tag), TITLE_SEP.findall(tag)
+    longest = max(range(len(parts)), key=lambda k: len(parts[k].split()))
     variants = {}
-    for start in range(len(parts)):
+    for start in range(longest + 1):
         text = parts[start]
-        variants[fold(text)] = text
-        for k in range(start + 1, len(parts)):
-            text += seps[k - 1] + parts[k]
-            variants[fold(text)] = text
+        for k in range(start + 1, len(parts) + 1):
+            if k > longest:
+                variants[fold(text)] = text
+            if k < len(parts):
+                text += seps[k - 1] + parts[k]
     return {k: v for k, v in variants.items() if len(k.split()) >= 2 or len(k) >= 12}
 
 
