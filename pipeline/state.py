@@ -10,6 +10,7 @@ import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from .limits import overrun, size_overrun
 STATE_FILE = ".pipeline-state.json"
 JOURNAL_FILE = ".pipeline-journal.jsonl"  # one line per article archived by a run that has not finished yet
 FORMAT = 1
+_CODE = {".py", ".yaml", ".json", ".txt"}  # package files whose content shapes an article
 _TEMP = re.compile(r"^\..+\.tmp\d+$")  # write_json's temp names; a killed run can leave them behind
 
 
@@ -34,9 +36,20 @@ class Entry:
 
 
 def input_key(source_sha256: str, config_sha256: str, repeated_sha256: str, archive_path: str) -> str:
-    """Everything an article depends on: code version, config, input bytes, its folder's repeated lines, its path."""
-    blob = "\0".join((__version__, config_sha256, source_sha256, repeated_sha256, archive_path))
+    """Everything an article depends on: the code, the config, the input bytes, its folder's repeated lines, its path."""
+    blob = "\0".join((__version__, code_sha256(), config_sha256, source_sha256, repeated_sha256, archive_path))
     return hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_sha256() -> str:
+    """Digest of the package's own files (code, rule catalogue, models): changed code redoes every article,
+    even when the version number was not bumped."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.suffix in _CODE and "__pycache__" not in p.parts and p.is_file()):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def repeated_sha256(fingerprints: frozenset[str]) -> str:

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.config import build_config, load_config
 from pipeline.errors import UsageError
+from pipeline import state
 from pipeline.runner import output_paths, run
 from pipeline.state import JOURNAL_FILE, STATE_FILE, locked
 
@@ -120,6 +121,13 @@ def test_force_and_a_changed_config_redo_everything(tmp_path: Path) -> None:
     changed = build_config({"metadata": {"words_per_minute": 200}})
     assert run(root, out, changed, workers=1).skipped == 0
     assert run(root, out, changed, workers=1).skipped == 4
+
+
+def test_changed_code_redoes_everything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root, out, config = tree(tmp_path / "in", 1), tmp_path / "out", load_config(None)
+    run(root, out, config, workers=1)
+    monkeypatch.setattr(state, "code_sha256", lambda: "another version of the code")
+    assert run(root, out, config, workers=1).skipped == 0
 
 
 def test_only_changed_inputs_are_redone(tmp_path: Path) -> None:
