@@ -22,6 +22,7 @@ NAME_LINE_AFTER = 4  # a line that is only a name, with a date nearby, counts as
 FAR_DATELINE = 40  # how far below the headline a dateline is looked for when the header block has none
 MAX_BYLINE_WORDS = 25
 MAX_DATELINE_WORDS = 16
+SHORT_DATELINE_WORDS = 8  # a kept line this short that states a date is a dateline, not prose
 MAX_NAME_LINE_WORDS = 10  # "Jane Doe, Senior Reporter • May 1, 2022"; longer lines are prose
 
 HEADER_BLOCK = 3  # lines after a headline in which its byline or dateline is looked for
@@ -141,7 +142,9 @@ def _far_dateline(units: list[Unit], nwords: list[int], anchor: int, meta: Metad
     """The first short removed line with a date below the headline, when the header block had none."""
     for i in range(anchor + 1, min(len(units), anchor + FAR_DATELINE)):
         unit = units[i]
-        if not unit.kept and nwords[i] <= MAX_DATELINE_WORDS and parse_date(unit.text, meta, languages):
+        if _ATTRIBUTION.match(unit.text):
+            continue
+        if (not unit.kept or nwords[i] <= SHORT_DATELINE_WORDS) and nwords[i] <= MAX_DATELINE_WORDS and parse_date(unit.text, meta, languages):
             unit.label, unit.rule = "dateline", "header.first_date_below_title"
             return
 
