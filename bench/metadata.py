@@ -1,7 +1,7 @@
 """Scores title, author and date against gold files: `python bench/metadata.py GOLD_DIR INPUT_DIR`.
 
 Exact match after whitespace and case folding. A gold author counts as found when it equals one of our
-authors (or all of them joined with ", " or " and "); a gold date is YYYY-MM-DD. Shares are over the
+authors or all of them written as one list ("A, B and C", "A, B, & C"); a gold date is YYYY-MM-DD. Shares are over the
 documents whose gold field is not null. `--misses N` prints N misses per field, `--overlap` counts
 title/dateline/byline lines that are in the gold body (they should not be removed).
 """
@@ -56,7 +56,8 @@ def found(field: str, gold: dict[str, Any], art: dict[str, Any]) -> bool:
     if field == "date":
         return (art["published"] or "")[:10] == gold["date"]
     ours = [fold(a) for a in art["authors"]]
-    joined = {", ".join(ours), " and ".join(ours)} if ours else set()
+    head = ", ".join(ours[:-1])
+    joined = {", ".join(ours), " and ".join(ours)} | {f"{head}{c} {w} {ours[-1]}" for c in ("", ",") for w in ("and", "&")} if ours else set()
     return fold(gold["author"]) in set(ours) | joined
 
 

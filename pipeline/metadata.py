@@ -26,13 +26,17 @@ _TAIL = re.compile(
     re.IGNORECASE,
 )
 _AND = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bi\b|\bи\b|\boraz\b)\s*", re.IGNORECASE)
+# What listings are sorted or filtered by ("Browse by industry"), never who wrote an article.
+_FILTERS = "role|category|industry|information|website|type|size|topic|location|date|price|brand|features"
+_FILTER = re.compile(rf"\b(?:{_FILTERS})\b", re.IGNORECASE)
 # Words of a role or a page element, never of a name.
 _NOT_NAME = re.compile(
     r"\b(?:staff|senior|chief|contributing|special|writer|editor|editors|reporter|correspondent|columnist|contributor|"
     r"journalist|photographer|expert|founder|ceo|director|manager|home|menu|search|share|subscribe|login|sign|read|more|"
     r"news|related|posts?|contact|about|privacy|policy|terms|table|contents|comments?|reply|follow|newsletter|blog|"
     r"categories|tags|skip|advertisement|minutes?|min|views?|takeaways|summary|introduction|conclusion|overview|"
-    r"the|of|for|to|with|how|what|why|best|top|guide|tips|review|reviews|by|written|posted|bio|link|copy|our|your|my)\b",
+    r"the|of|for|to|with|how|what|why|best|top|guide|tips|review|reviews|by|written|posted|bio|link|copy|our|your|my|"
+    rf"article|this|{_FILTERS})\b",
     re.IGNORECASE,
 )
 _CREDENTIAL = re.compile(r"^(?:[A-Z][A-Za-z]?\.?){1,3}\.?[®]?$|^(?:M\.D\.|Ph\.?D\.?|MD|PhD|RN|RD|CFP®?|CPA|MBA|DVM|MS|MA|BSc|MSc)$")
@@ -59,18 +63,28 @@ def looks_like_name(text: str) -> bool:
 
 
 def split_names(text: str) -> list[str]:
-    """Authors in 'Jane Doe, John Roe and Ann Poe'; credentials ('MD', 'PhD') stay with their name."""
+    """Authors in 'Jane Doe, John Roe and Ann Poe'; credentials ('MD', 'Ph.D.') stay with their name."""
     names: list[str] = []
-    for part in (p.strip(" .,;:") for p in _AND.split(text)):
+    for raw in _AND.split(text):
+        part = raw.strip(" ,;:—–-|")
         if not part:
             continue
         if names and _CREDENTIAL.match(part):
             names[-1] = f"{names[-1]}, {part}"
-        elif looks_like_name(part) or (not names and len(part.split()) == 1 and part[:1].isupper() and not _NOT_NAME.search(part)):
+            continue
+        part = _dedupe(part.rstrip("."))
+        if looks_like_name(part) or (not names and len(part.split()) == 1 and part[:1].isupper() and not _NOT_NAME.search(part)):
             names.append(part)
         else:
             break  # a role such as 'Staff Writer' ends the list
     return names
+
+
+def _dedupe(name: str) -> str:
+    """'Jane Doe Jane Doe' (a name printed twice, as link and as text) -> 'Jane Doe'."""
+    tokens = name.split()
+    half = len(tokens) // 2
+    return " ".join(tokens[:half]) if len(tokens) % 2 == 0 and half and tokens[:half] == tokens[half:] else name
 
 
 def byline_authors(text: str) -> list[str]:
@@ -80,7 +94,7 @@ def byline_authors(text: str) -> list[str]:
     if match:
         rest = _TAIL.sub("", text[match.end():]).strip(" .,;:")
         # After an explicit "By", a short lower-case or one-word signature ("by time news") is still a name.
-        lenient = [rest] if 1 <= len(rest.split()) <= 4 and has_letters(rest) and not re.search(r"[.!?,;:]", rest) else []
+        lenient = [rest] if 1 <= len(rest.split()) <= 4 and has_letters(rest) and not re.search(r"[.!?,;:]", rest) and not _FILTER.search(rest) else []
         return split_names(rest) or lenient
     inline = _INLINE_BY.search(text)
     if inline and inline.start() > 0 and has_date(text[:inline.start()]):

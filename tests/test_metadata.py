@@ -27,12 +27,18 @@ BYLINES = [
     ("By Matthew Richardson ⋅ Review Editor ⋅ Updated November 18, 2025", ["Matthew Richardson"]),
     ("Published: Mar 8, 2024 · Modified: May 19, 2025 by Jessica Robinson · This post may contain affiliate links", ["Jessica Robinson"]),
     ("by time news", ["time news"]),
+    ("By Our Editors", ["Our Editors"]),
+    ("Written by: Colin Gray Colin Gray", ["Colin Gray"]),
+    ("By Jane Doe, MD and John Roe", ["Jane Doe, MD", "John Roe"]),
+    ("by Jacob Trussell —", ["Jacob Trussell"]),
 ]
 NOT_BYLINES = [
     "Photo: Jane Doe",
     "Jane Doe said the plan was sound.",
     "Stand by me",
     "Share this article",
+    "By Category",
+    "Browse by industry",
 ]
 NAME_LINES = [
     ("Faith Katunga • Oct 20, 2025", ["Faith Katunga"]),
@@ -40,7 +46,7 @@ NAME_LINES = [
     ("Vanessa Mendez, MD", ["Vanessa Mendez, MD"]),
     ("Tom Talbot October 14, 2025", ["Tom Talbot"]),
 ]
-NOT_NAME_LINES = ["Key Takeaways", "Table of Contents", "Share this article", "Read More", "Home"]
+NOT_NAME_LINES = ["Key Takeaways", "Table of Contents", "Share this article", "Read More", "Home", "— Jane Doe (@jane) May 1, 2022"]
 
 DATELINES = [
     ("Saturday, January 1, 2022", "MDY", "2022-01-01"),
