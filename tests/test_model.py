@@ -1,0 +1,67 @@
+"""The line model: its features line up with the model, it can be switched off, and it survives pickling."""
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from pipeline import clean_text, load_config, run
+from pipeline.classify import analyse
+from pipeline.config import build_config
+from pipeline.document import Document
+from pipeline.errors import ConfigError
+from pipeline.model import FEATURES, feature_rows, load_model
+from pipeline.process import STEPS, Context
+
+from conftest import GOLD, SEEDS, SEED_IDS, norm, read_json
+
+
+@pytest.fixture(scope="module")
+def rules_only_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds cleaned with the model switched off."""
+    out = tmp_path_factory.mktemp("rules_only")
+    run(SEEDS, out, build_config({"classify": {"model": {"enabled": False}}}), workers=1)
+    return out
+
+
+@pytest.mark.parametrize("seed", SEED_IDS)
+def test_rules_only_path_keeps_the_seeds_exact(rules_only_archive: Path, seed: str) -> None:
+    """Without the model the body of every seed is still exactly the gold body."""
+    art, gold = read_json(rules_only_archive / f"{seed}.json"), read_json(GOLD / f"{seed}.json")
+    assert [norm(p["text"]) for p in art["paragraphs"]] == [norm(b) for b in gold["body"]]
+
+
+def test_features_match_the_shipped_model() -> None:
+    """Every row has one value per feature name, and the packaged model expects exactly those."""
+    ctx = Context(load_config(None))
+    doc = Document(path="s.txt", raw=(SEEDS / f"{SEED_IDS[0]}.txt").read_bytes())
+    for step in ("read", "repair", "segment"):
+        doc = STEPS[step](doc, ctx)
+    rows = feature_rows(doc.units, analyse(doc, ctx.config.classify, ctx.matcher))
+    assert {len(r) for r in rows} == {len(FEATURES)}
+    assert ctx.model is not None and ctx.model.booster.num_feature() == len(FEATURES)
+
+
+def test_model_pickles_without_its_booster() -> None:
+    """Workers receive the model text, never a live booster (OpenMP state must not cross a fork)."""
+    model = load_model(0.5)
+    assert model is not None
+    _ = model.booster
+    clone = pickle.loads(pickle.dumps(model))
+    assert clone._booster is None and clone.model_text == model.model_text
+
+
+def test_missing_model_file_is_a_config_error(tmp_path: Path) -> None:
+    """A model path that does not exist is reported at its config location."""
+    config = build_config({"classify": {"model": {"path": str(tmp_path / "nope.txt")}}})
+    with pytest.raises(ConfigError) as info:
+        Context(config)
+    assert info.value.problems[0][0] == "classify -> model -> path"
+
+
+def test_rule_matches_are_always_removed() -> None:
+    """A line a rule names is removed even in the middle of the article, with that rule."""
+    body = "The council approved the new budget on Monday after a long debate about school funding and roads."
+    art = clean_text(f"{body}\n\nAdvertisement\n\n{body.replace('Monday', 'Tuesday')}\n")
+    assert [(r["category"], r["rule"]) for r in art["removed"]] == [("ad", "ad.label")]
