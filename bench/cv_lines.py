@@ -37,6 +37,7 @@ def main() -> None:
     ap.add_argument("bench")
     ap.add_argument("--train", nargs="+", default=[])
     ap.add_argument("--folds", type=int, default=3)
+    ap.add_argument("--thresholds", type=float, nargs="+", default=[0.5], help="classify.model.threshold values to score")
     args = ap.parse_args()
     bench = Path(args.bench)
     ctx = Context(load_config(None))
@@ -48,7 +49,7 @@ def main() -> None:
     stems = sorted(p.stem for p in (bench / "gold").glob("*.json"))
     fold_of = {s: i % args.folds for i, s in enumerate(stems)}
     bench_rows = {r: rows_for(bench / "gold", bench / r, ctx) for r in RENDERINGS}
-    triples: dict[str, list] = {r: [] for r in RENDERINGS}
+    triples: dict[tuple[float, str], list] = {(t, r): [] for t in args.thresholds for r in RENDERINGS}
     cat = [FEATURES.index("rule_category")]
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(args.folds):
@@ -61,23 +62,25 @@ def main() -> None:
             data = lightgbm.Dataset(numpy.asarray(X), numpy.asarray(y), weight=numpy.asarray(w), categorical_feature=cat)
             model_path = Path(tmp) / f"fold{k}.txt"
             model_path.write_text(lightgbm.train(PARAMS, data, ROUNDS).model_to_string(), encoding="utf-8")
-            config = load_config(None)
-            config.classify.model.path = str(model_path)
-            fold_ctx = Context(config)
-            for r in RENDERINGS:
-                folder = bench / r
-                inputs = sorted(p.name for p in folder.glob("*.txt"))
-                repeated = repeated_lines(folder, inputs, config).get(".", frozenset())
-                for name in inputs:
-                    stem = Path(name).stem
-                    if fold_of.get(stem) != k:
-                        continue
-                    art = clean_bytes((folder / name).read_bytes(), name, fold_ctx, repeated)
-                    triples[r].append(triple(gold_body(bench / "gold" / f"{stem}.json"), art["text"]))
+            for threshold in args.thresholds:
+                config = load_config(None)
+                config.classify.model.path = str(model_path)
+                config.classify.model.threshold = threshold
+                fold_ctx = Context(config)
+                for r in RENDERINGS:
+                    folder = bench / r
+                    inputs = sorted(p.name for p in folder.glob("*.txt"))
+                    repeated = repeated_lines(folder, inputs, config).get(".", frozenset())
+                    for name in inputs:
+                        stem = Path(name).stem
+                        if fold_of.get(stem) != k:
+                            continue
+                        art = clean_bytes((folder / name).read_bytes(), name, fold_ctx, repeated)
+                        triples[threshold, r].append(triple(gold_body(bench / "gold" / f"{stem}.json"), art["text"]))
             print(f"fold {k + 1}/{args.folds} done", file=sys.stderr)
-    for r in RENDERINGS:
-        p, rc, f = prf(triples[r])
-        print(f"{bench.name}/{r} cross-validated ({args.folds} folds): precision={p:.3f} recall={rc:.3f} f1={f:.3f}")
+    for (threshold, r), found in triples.items():
+        p, rc, f = prf(found)
+        print(f"{bench.name}/{r} threshold={threshold} cross-validated ({args.folds} folds): precision={p:.3f} recall={rc:.3f} f1={f:.3f}")
 
 
 if __name__ == "__main__":
