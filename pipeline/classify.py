@@ -7,12 +7,15 @@ Four passes, as jusText does it on HTML but with plain-text signals only:
 3. the main body is the densest run of content (a maximum-sum segment over per-unit scores); what lies
    outside it is boilerplate unless it is the article's title, dateline or byline;
 4. inside the body, short lines that introduce content are headings; rule matches stay boilerplate.
+
+With the line model (pipeline/model.py) on, its keep/remove decision replaces the span of pass 3,
+except that rule matches are always removed and good prose inside the span needs a confident veto.
 """
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -225,15 +228,7 @@ def classify(doc: Document, config: ClassifyConfig, matcher: Matcher, meta: Meta
     an = analyse(doc, config, matcher)
     facts, revised = an.facts, an.revised
     if model is not None:
-        # Good prose inside the densest run stays unless the model is sure it is not the article.
-        probs = model.probabilities(units, an)
-        keep = [p >= model.threshold or (p >= model.threshold * VETO_SHARE and an.start <= i <= an.end and f.cls == "good"
-                                          and f.match is None and not f.repeated)
-                for i, (p, f) in enumerate(zip(probs, facts))]
-        keep = _keep_subheadings(units, facts, keep, an, config)
-        if not any(k and f.match is None for k, f in zip(keep, facts)):
-            # The model found no article at all: fall back to the densest run rather than lose everything.
-            keep = [an.start <= i <= an.end for i in range(len(units))]
+        keep = _model_keep(units, an, model, config)
         for i in range(len(units)):
             _label_by_model(units, facts, i, keep, config)
         _teasers_after_headers(units, facts)
@@ -243,6 +238,20 @@ def classify(doc: Document, config: ClassifyConfig, matcher: Matcher, meta: Meta
     _adopt_block_category(units, facts)
     label_header(units, [(f.match is not None or f.repeated, f.words) for f in facts], _first_body(units, facts), meta, doc.language)
     return doc
+
+
+def _model_keep(units: list[Unit], an: Analysis, model: LineModel, config: ClassifyConfig) -> list[bool]:
+    """Which units stay: the model decides, with the body run and rule matches as safeguards."""
+    facts = an.facts
+    # Good prose inside the densest run stays unless the model is sure it is not the article.
+    keep = [p >= model.threshold or (p >= model.threshold * VETO_SHARE and an.start <= i <= an.end and f.cls == "good"
+                                      and f.match is None and not f.repeated)
+            for i, (p, f) in enumerate(zip(model.probabilities(units, an), facts))]
+    keep = _keep_subheadings(units, facts, keep, an, config)
+    if not any(k and f.match is None for k, f in zip(keep, facts)):
+        # The model found no article at all: fall back to the densest run rather than lose everything.
+        keep = [an.start <= i <= an.end for i in range(len(units))]
+    return keep
 
 
 def _keep_subheadings(units: list[Unit], facts: list[_Facts], keep: list[bool], an: Analysis, config: ClassifyConfig) -> list[bool]:
