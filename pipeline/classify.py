@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from .config import ClassifyConfig, MetadataConfig
 from .header import label_header
 from .document import Document, Unit
-from .features import ends_sentence, has_letters, identify_language, stopword_density, stopwords, words
+from .features import BULLET, ends_sentence, has_letters, identify_language, stopword_density, stopwords, words
 from .rules import Match, Matcher, normalise
 
 if TYPE_CHECKING:
@@ -32,7 +32,6 @@ BOX_MAX_UNITS = 6  # a block this small is one box (a nag, a credit); larger blo
 MARKER_PENALTY = 400
 VETO_SHARE = 0.4  # below threshold * this, the model overrules the body run  # an "end of article" marker (comments, related) splits the body unless prose outweighs it
 
-_BULLET = re.compile(r"^([-*•·▪►–—]|\d{1,3}[.)])\s")
 _DIGITS = re.compile(r"\d")
 
 
@@ -177,7 +176,7 @@ def _adopt_block_category(units: list[Unit], facts: list[_Facts]) -> None:
 
 def unit_kind(text: str) -> str:
     """paragraph, list_item or quote, from the line's first characters."""
-    if _BULLET.match(text):
+    if BULLET.match(text):
         return "list_item"
     if text.startswith(">"):
         return "quote"
@@ -269,7 +268,7 @@ def _label_by_model(units: list[Unit], facts: list[_Facts], i: int, keep: list[b
     unit, fact = units[i], facts[i]
     if keep[i] and fact.match is None:
         nxt = i + 1 < len(units) and keep[i + 1] and facts[i + 1].cls in ("good", "near")
-        if fact.cls in ("short", "bad") and _looks_like_heading(unit, fact, config) and nxt and not _BULLET.match(unit.text):
+        if fact.cls in ("short", "bad") and _looks_like_heading(unit, fact, config) and nxt and not BULLET.match(unit.text):
             unit.label, unit.kind, unit.rule = "heading", "heading", "model.heading"
         else:
             unit.label, unit.kind = "body", unit_kind(unit.text)

@@ -68,8 +68,6 @@ def parse_date(text: str, config: MetadataConfig, languages: list[str] | None = 
     relative = _RELATIVE.search(text)
     if not has_date(text) and not (relative and config.reference_date):
         return None
-    import dateparser  # imported on first use: it costs a second at start-up
-
     candidate = _PREFIX.sub("", text.strip(" \t|•·-–—"))
     settings = {
         "DATE_ORDER": config.date_order,

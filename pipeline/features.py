@@ -10,6 +10,7 @@ from py3langid import langid
 from stop_words import get_stop_words
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
+BULLET = re.compile(r"^([-*•·▪►–—]|\d{1,3}[.)])\s")  # list items: dashes, bullets, "1." or "1)"
 _TERMINAL = re.compile(r"[.!?…:;]['\"”’»)\]]*$|[。！？]$")
 _LETTER = re.compile(r"[^\W\d_]")
 

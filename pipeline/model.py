@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .document import Unit
 from .errors import ConfigError
-from .features import ends_sentence, has_letters
+from .features import BULLET, ends_sentence, has_letters
 
 if TYPE_CHECKING:
     from .classify import Analysis
@@ -21,7 +21,6 @@ MODEL_FILE = "lines.txt"
 CATEGORIES = ("ad", "comment_prompt", "author_blurb", "related", "caption", "share", "newsletter",
               "navigation", "source_link", "page_meta", "legal", "junk")
 _CLS = {"bad": 0, "short": 1, "near": 2, "good": 3}
-_BULLET = re.compile(r"^([-*•·▪►–—]|\d{1,3}[.)])\s")
 _UPPER_WORD = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-Я]")
 _WORDISH = re.compile(r"\b\w")
 _DIGIT = re.compile(r"\d")
@@ -49,7 +48,7 @@ def _unit_row(unit: Unit, an: Analysis, i: int, n: int, good_before: float, bloc
     distance = 0 if an.start <= i <= an.end else (i - an.start if i < an.start else i - an.end)
     return [
         math.log1p(fact.chars), min(fact.words, 300), float(ends_sentence(text)), float(text.endswith(":")),
-        float(bool(_BULLET.match(text))), len(_DIGIT.findall(text)) / length, len(_UPPER_WORD.findall(text)) / words_n,
+        float(bool(BULLET.match(text))), len(_DIGIT.findall(text)) / length, len(_UPPER_WORD.findall(text)) / words_n,
         sum(1 for c in text if not c.isalnum() and c != " ") / length, float(has_letters(text)),
         float(match is not None), float(bool(match and match.ends_article)),
         float(CATEGORIES.index(match.category) if match and match.category in CATEGORIES else -1),
@@ -68,7 +67,7 @@ def feature_rows(units: list[Unit], an: Analysis) -> list[list[float]]:
     blocks: dict[int, int] = {}
     for u in units:
         blocks[u.block] = blocks.get(u.block, 0) + 1
-    rows, seen, acc, block_pos, trailing = [], 0, 0, {}, False
+    rows, acc, block_pos, trailing = [], 0, {}, False
     for i, unit in enumerate(units):
         block_pos[unit.block] = block_pos.get(unit.block, -1) + 1
         match = an.facts[i].match

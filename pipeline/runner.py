@@ -36,7 +36,7 @@ class RunReport:
     leftovers: Leftovers = field(default_factory=Leftovers)
     removed_by_category: Counter[str] = field(default_factory=Counter)
 
-    def as_json(self, ctx: Context) -> dict[str, Any]:
+    def as_json(self, config_sha256: str) -> dict[str, Any]:
         """run.json contents."""
         return {
             "input": self.input,
@@ -52,7 +52,7 @@ class RunReport:
             "stale": self.leftovers.stale,
             "pruned": self.leftovers.pruned,
             "removed_by_category": dict(sorted(self.removed_by_category.items())),
-            "pipeline": {"version": __version__, "config_sha256": ctx.config_sha256},
+            "pipeline": {"version": __version__, "config_sha256": config_sha256},
         }
 
 
@@ -289,7 +289,7 @@ def _folders(root: Path, out: Path) -> tuple[Path, Path]:
 def _run(root: Path, out: Path, config: Config, workers: int | None, progress: bool, engine: str, scheduler: str | None,
          engine_options: dict[str, Any], force: bool, prune: bool) -> RunReport:
     """The run itself, under the output folder's lock."""
-    ctx = Context(config)
+    config_sha256 = config.sha256()  # the workers build the full context; the parent only needs this
     report = RunReport(str(root), str(out))
     remove_temp_files(out)
     found, report.failed = scan(root, config, skip=out)
@@ -306,7 +306,7 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
     try:
         repeated = repeated_lines(root, inputs, config, executor, progress)
         context = {folder: repeated_sha256(fps) for folder, fps in repeated.items()}
-        keys = {rel: input_key(digests[rel], ctx.config_sha256, context[_folder(rel)], targets[rel]) for rel in inputs}
+        keys = {rel: input_key(digests[rel], config_sha256, context[_folder(rel)], targets[rel]) for rel in inputs}
         fresh = {} if force else {rel: e for rel in inputs if (e := previous.fresh(rel, targets[rel], keys[rel], out))}
         todo = [job for job in jobs if job[1] not in fresh]
         results = _progress(_results(todo, repeated, executor), len(todo), "clean", progress)
@@ -325,7 +325,7 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
     report.leftovers = settle(previous, saver.current, set(found) | {f["path"] for f in report.failed}, out, prune)
     saver.save(saver.current)
     report.finished = time.time()
-    write_json(out / "run.json", report.as_json(ctx), 1)
+    write_json(out / "run.json", report.as_json(config_sha256), 1)
     return report
 
 

@@ -1,12 +1,10 @@
 """Step `segment`: lines to paragraph candidates, handling blank-line, one-per-line and hard-wrapped input."""
 from __future__ import annotations
 
-import re
-
 from .config import SegmentConfig
 from .document import Document, Unit
+from .features import BULLET
 
-_BULLET = re.compile(r"^([-*•·▪►–—]|\d{1,3}[.)])\s")
 _TERMINAL = ('.', '!', '?', ':', '"', '”', '»', '…', ')')
 
 
@@ -27,7 +25,7 @@ def blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
 
 def _wrap_width(block: list[tuple[int, str]], config: SegmentConfig) -> int | None:
     """The wrap width of a hard-wrapped block, or None when its lines are not wrapped."""
-    lengths = [len(text) for _, text in block if not _BULLET.match(text)]  # list items are not wrapped prose
+    lengths = [len(text) for _, text in block if not BULLET.match(text)]  # list items are not wrapped prose
     if len(lengths) < 2:
         return None
     width = max(lengths)
@@ -40,7 +38,7 @@ def _wrap_width(block: list[tuple[int, str]], config: SegmentConfig) -> int | No
 
 def _continues(line: str, following: str, width: int) -> bool:
     """True when `line` was cut by wrapping and `following` carries on the same paragraph."""
-    if _BULLET.match(following):
+    if BULLET.match(following):
         return False
     if len(line) + 1 + len(following.split(" ", 1)[0]) <= width:
         return False  # a wrapper would have put the next word on this line, so the paragraph ended here
@@ -57,6 +55,7 @@ def units(lines: list[str], config: SegmentConfig) -> list[Unit]:
     for index, block in enumerate(blocks(lines)):
         width = _wrap_width(block, config) if config.unwrap else None
         current: Unit | None = None
+        last = ""
         for number, text in block:
             if current is not None and width and _continues(last, text, width):
                 current.text += " " + text
