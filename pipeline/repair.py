@@ -170,7 +170,22 @@ def _state(fixer: ftfy.TextFixerConfig, seen_tag: bool) -> ftfy.TextFixerConfig:
 
 
 def repair_text(text: str, config: RepairConfig) -> str:
-    """Applies ftfy and the whitespace rules to a whole text."""
+    """Applies ftfy and the whitespace rules until the text no longer changes (at most a few rounds)."""
+    for _ in range(_MAX_ROUNDS):
+        fixed = _repair_once(text, config)
+        if fixed == text:
+            break
+        text = fixed
+    return text
+
+
+# Removing a soft hyphen or a control character can join the halves of a mojibake sequence, and ftfy
+# itself is not always idempotent; a second round makes a repaired text a fixed point (tests check it).
+_MAX_ROUNDS = 4
+
+
+def _repair_once(text: str, config: RepairConfig) -> str:
+    """One round of ftfy and the whitespace rules."""
     text = fix_text(text, config)
     if config.plain_spaces:
         text = _ODD_SPACES.sub(" ", text)

@@ -6,6 +6,8 @@ from .document import Document, Unit
 from .features import BULLET
 
 _TERMINAL = ('.', '!', '?', ':', '"', '”', '»', '…', ')')
+MAX_LONG_SHARE = 0.2  # share of a wrapped block's lines that may be longer than the widest wrap width
+MIN_WRAPPED_BESIDE_LONG = 4  # a short block beside a long line is more likely one line per paragraph
 
 
 def blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
@@ -25,11 +27,14 @@ def blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
 
 def _wrap_width(block: list[tuple[int, str]], config: SegmentConfig) -> int | None:
     """The wrap width of a hard-wrapped block, or None when its lines are not wrapped."""
-    lengths = [len(text) for _, text in block if not BULLET.match(text)]  # list items are not wrapped prose
-    if len(lengths) < 2:
+    prose = [len(text) for _, text in block if not BULLET.match(text)]  # list items are not wrapped prose
+    # A few lines longer than any wrap width are paragraphs a wrapper left alone (pasted, or unwrapped by an editor).
+    lengths = [n for n in prose if n <= config.wrap_max]
+    long = len(prose) - len(lengths)
+    if len(lengths) < (MIN_WRAPPED_BESIDE_LONG if long else 2) or long > MAX_LONG_SHARE * len(prose):
         return None
     width = max(lengths)
-    if not config.wrap_min <= width <= config.wrap_max:
+    if width < config.wrap_min:
         return None
     # A wrapped block has most of its lines (all but paragraph ends) close to the width.
     full = sum(1 for n in lengths[:-1] if n >= 0.75 * width)
@@ -38,7 +43,7 @@ def _wrap_width(block: list[tuple[int, str]], config: SegmentConfig) -> int | No
 
 def _continues(line: str, following: str, width: int) -> bool:
     """True when `line` was cut by wrapping and `following` carries on the same paragraph."""
-    if BULLET.match(following):
+    if BULLET.match(following) or len(line) > width or len(following) > width:
         return False
     if len(line) + 1 + len(following.split(" ", 1)[0]) <= width:
         return False  # a wrapper would have put the next word on this line, so the paragraph ended here

@@ -38,6 +38,13 @@ SHAPES = [
     ("wrapped paragraph then list", _wrapped(72)[0] + "\n- first item of the list that follows\n- second item",
      [PARAS[0], "- first item of the list that follows", "- second item"]),
     ("short lines are not unwrapped", "Sports\nWeather\nContact us", ["Sports", "Weather", "Contact us"]),
+    ("wrapped at 72 beside an unwrapped long paragraph", "\n".join([*_wrapped(72)[:2], PARAS[2]]), PARAS),
+    ("long paragraph first, then wrapped ones", "\n".join([PARAS[0], *_wrapped(60)[1:]]), PARAS),
+    ("a short one-per-line block beside a long line is not unwrapped",
+     "\n".join([PARAS[0], "Our site is funded by advertising money alone.",
+                "Please disable your ad blocker to continue reading the news.", "Best regards"]),
+     [PARAS[0], "Our site is funded by advertising money alone.",
+      "Please disable your ad blocker to continue reading the news.", "Best regards"]),
 ]
 
 
