@@ -173,10 +173,16 @@ def repair_text(text: str, config: RepairConfig) -> str:
     """Applies ftfy and the whitespace rules until the text no longer changes (at most a few rounds)."""
     for _ in range(_MAX_ROUNDS):
         fixed = _repair_once(text, config)
-        if fixed == text:
-            break
+        if fixed == text or _settled(fixed, config):
+            return fixed
         text = fixed
     return text
+
+
+def _settled(text: str, config: RepairConfig) -> bool:
+    """True when another round would change nothing: ftfy would not touch it and the whitespace rules are done."""
+    trigger = trigger_re(config)
+    return trigger is not None and _clean_line(text, trigger, config.normalization)
 
 
 # Removing a soft hyphen or a control character can join the halves of a mojibake sequence, and ftfy
