@@ -17,7 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.config import Config  # noqa: E402
+from pipeline.config import load_config  # noqa: E402
 from pipeline.process import Context, clean_bytes  # noqa: E402
 from pipeline.runner import repeated_lines  # noqa: E402
 
@@ -36,14 +36,14 @@ def _clean(args: tuple[Path, str, frozenset[str]]) -> tuple[str, dict[str, Any]]
     global _CTX
     root, rel, repeated = args
     if _CTX is None:
-        _CTX = Context(Config())
+        _CTX = Context(load_config(None))  # the defaults with the built-in rule catalogue, as `pipeline run`
     return Path(rel).stem, clean_bytes((root / rel).read_bytes(), rel, _CTX, repeated)
 
 
 def records(input_dir: Path, jobs: int) -> dict[str, dict[str, Any]]:
     """Article records of every .txt under `input_dir`, by file stem."""
     inputs = sorted(p.relative_to(input_dir).as_posix() for p in input_dir.rglob("*.txt"))
-    repeated = repeated_lines(input_dir, inputs, Config())
+    repeated = repeated_lines(input_dir, inputs, load_config(None))
     work = [(input_dir, rel, repeated.get(str(Path(rel).parent), frozenset())) for rel in inputs]
     with ProcessPoolExecutor(jobs) as pool:
         return dict(pool.map(_clean, work, chunksize=8))
