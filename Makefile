@@ -18,4 +18,4 @@ test: $(BIN)/pipeline
 	$(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) archive/*.json archive/index.jsonl archive/run.json
+	rm -rf $(VENV) archive/*.json archive/index.jsonl archive/run.jsonl archive/articles-*

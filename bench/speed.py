@@ -58,14 +58,14 @@ def build(folder: Path, count: int, texts: list[str]) -> Path:
 
 
 def run_pipeline(corpus: Path, workers: int) -> dict[str, float]:
-    """`pipeline run` in a child process: its own timing from run.json, and its peak RSS."""
+    """`pipeline run` in a child process: its own timing from run.jsonl, and its peak RSS."""
     with tempfile.TemporaryDirectory(prefix="speed-out-") as out:
         cmd = [sys.executable, "-m", "pipeline", "run", str(corpus), "-o", out, "-w", str(workers), "-q"]
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
-        report = json.loads((Path(out) / "run.json").read_text(encoding="utf-8"))
+        report = json.loads((Path(out) / "run.jsonl").read_text(encoding="utf-8"))
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         sys.exit(f"pipeline run failed: {' '.join(cmd)}")
     size = sum(p.stat().st_size for p in corpus.rglob("*.txt"))
@@ -156,7 +156,7 @@ def main() -> None:
     for n, m in memory.items():
         print(row(f"pipeline, {args.workers} workers, {n} files", m))
     print(f"failed inputs: 1 worker {one['failed']}, {args.workers} workers {many['failed']}; "
-          f"docs/s from run.json seconds (wall incl. start-up: {one['wall']:.1f}s / {many['wall']:.1f}s)")
+          f"docs/s from run.jsonl seconds (wall incl. start-up: {one['wall']:.1f}s / {many['wall']:.1f}s)")
 
 
 if __name__ == "__main__":

@@ -56,8 +56,10 @@ def cli() -> None:
 @click.option("--scheduler", help="Dask scheduler address, e.g. tcp://host:8786 (default: a LocalCluster of --workers).")
 @click.option("--force", is_flag=True, help="Redo every input, even those unchanged since the last run.")
 @click.option("--prune", is_flag=True, help="Delete archive files whose input vanished or no longer archives there.")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "parquet"]),
+              help="Archive format (default: write.format in the config, 'json'): a file per article, or shards.")
 def run_cmd(input_dir: str | None, output_dir: str | None, config_path: str | None, workers: int | None, quiet: bool,
-            engine: str, scheduler: str | None, force: bool, prune: bool) -> None:
+            engine: str, scheduler: str | None, force: bool, prune: bool, fmt: str | None) -> None:
     """Clean every article under INPUT_DIR into the archive; exit 0 when all are archived, 1 when some failed.
 
     Incremental: inputs whose bytes, config and folder are unchanged since the last run are skipped.
@@ -65,6 +67,8 @@ def run_cmd(input_dir: str | None, output_dir: str | None, config_path: str | No
     from .runner import run
 
     config = _config(config_path)
+    if fmt:
+        config = config.model_copy(update={"write": config.write.model_copy(update={"format": fmt})})
     try:
         report = run(input_dir or config.input, output_dir or config.output, config, workers=workers,
                      progress=not quiet and sys.stderr.isatty(), engine=engine, scheduler=scheduler, force=force, prune=prune)
@@ -88,7 +92,7 @@ def _summary(report: RunReport) -> None:
         click.echo(f"pruned {len(left.pruned)} archive file(s) whose input vanished or moved", err=True)
     elif left.vanished or left.stale:
         click.echo(f"{len(left.vanished)} input(s) vanished, {len(left.stale)} archive file(s) stale; "
-                   "they stay in the archive (listed in run.json), --prune deletes them", err=True)
+                   "they stay in the archive (listed in run.jsonl), --prune deletes them", err=True)
 
 
 def _read_input(file: str) -> tuple[bytes, str]:

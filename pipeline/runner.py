@@ -18,13 +18,14 @@ from .engine import Engine, InProcess, chunked, make_engine
 from .errors import InputError, PipelineError, UsageError
 from .process import Context, clean_bytes
 from .read import decode, normalise_newlines
+from .sinks import Output
 from .state import (STATE_FILE, Entry, Leftovers, Manifest, Saver, check_inputs, input_key, locked, remove_temp_files,
                     repeated_sha256, settle)
 
 
 @dataclass
 class RunReport:
-    """What a run did; written as run.json."""
+    """What a run did; written as run.jsonl."""
 
     input: str
     output: str
@@ -37,7 +38,7 @@ class RunReport:
     removed_by_category: Counter[str] = field(default_factory=Counter)
 
     def as_json(self, config_sha256: str) -> dict[str, Any]:
-        """run.json contents."""
+        """run.jsonl contents (one line)."""
         return {
             "input": self.input,
             "output": self.output,
@@ -118,7 +119,8 @@ def _selected(rel: PurePosixPath, config: Config) -> bool:
     return any(hit(p) for p in config.include) and not any(hit(p) for p in config.exclude)
 
 
-RESERVED = frozenset({"index.json", "run.json", STATE_FILE})  # names of the run's own files (and of older ones)
+RUN_FILE = "run.jsonl"  # JSON Lines (one line), not .json: `archive/**/*.json` must match the articles only
+RESERVED = frozenset({"index.json", "run.json", ".pipeline-state.json", RUN_FILE, STATE_FILE})  # the run's own files, older names too
 
 
 def output_paths(inputs: list[str]) -> dict[str, str]:
@@ -192,7 +194,8 @@ def write_json(path: Path, data: Any, indent: int | None) -> None:
 
 _WORKER: dict[str, Any] = {}
 Job = tuple[str, str, str]  # input path, relative path, archive path
-Result = tuple[str, "dict[str, Any] | None", "str | None"]  # relative path, index row or None, error or None
+# relative path, index row or None, error or None, and what the parent needs besides (the article, for shards)
+Result = tuple[str, "dict[str, Any] | None", "str | None", "dict[str, Any]"]
 
 
 def _init_worker(config: Config, out: str) -> None:
@@ -214,19 +217,21 @@ def _work(job: Job, repeated: frozenset[str]) -> Result:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        return rel, None, f"cannot read: {exc.strerror or exc}"
+        return rel, None, f"cannot read: {exc.strerror or exc}", {}
     ctx = _context()
     try:
         art = clean_bytes(raw, rel, ctx, repeated)
     except InputError as exc:
-        return rel, None, exc.reason
+        return rel, None, exc.reason, {}
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run; the reason is recorded
-        return rel, None, f"internal error: {type(exc).__name__}: {exc}"
+        return rel, None, f"internal error: {type(exc).__name__}: {exc}", {}
+    if ctx.config.write.format != "json":
+        return rel, index_row(art, target), None, {"article": art}  # the parent writes the shards, in input order
     try:
         write_json(_WORKER["out"] / target, art, ctx.config.write.indent)
     except OSError as exc:
-        return rel, None, f"cannot write {target}: {exc.strerror or exc}"
-    return rel, index_row(art, target), None
+        return rel, None, f"cannot write {target}: {exc.strerror or exc}", {}
+    return rel, index_row(art, target), None, {}
 
 
 def _work_chunks(payloads: list[tuple[dict[str, frozenset[str]], list[Job]]]) -> list[Result]:
@@ -292,6 +297,8 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
     config_sha256 = config.sha256()  # the workers build the full context; the parent only needs this
     report = RunReport(str(root), str(out))
     remove_temp_files(out)
+    previous = _previous(out, config.write.format)
+    output = Output(out, config.write.format, config.write.shard_bytes)
     found, report.failed = scan(root, config, skip=out)
     digests, unusable = check_inputs(root, found, config.limits)
     report.failed += unusable
@@ -301,38 +308,49 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
     jobs = [(str(root / rel), rel, targets[rel]) for rel in inputs]
     executor = make_engine(engine, min(workers, max(1, len(jobs))), scheduler, _init_worker, (config, str(out.resolve())),
                            **engine_options)
-    previous = Manifest.load(out)
-    saver = Saver(out, write_json)
+    saver = Saver(out, write_json, config.write.format)
     try:
         repeated = repeated_lines(root, inputs, config, executor, progress)
         context = {folder: repeated_sha256(fps) for folder, fps in repeated.items()}
         keys = {rel: input_key(digests[rel], config_sha256, context[_folder(rel)], targets[rel]) for rel in inputs}
         fresh = {} if force else {rel: e for rel in inputs if (e := previous.fresh(rel, targets[rel], keys[rel], out))}
+        fresh = output.usable(fresh)
         todo = [job for job in jobs if job[1] not in fresh]
         results = _progress(_results(todo, repeated, executor), len(todo), "clean", progress)
-        with _IndexWriter(out / "index.jsonl") as index:
-            for rel, row, error in _with_skipped(inputs, fresh, results):
+        with _IndexWriter(out / "index.jsonl") as index, output:
+            for rel, row, error, carry in _with_skipped(inputs, fresh, results):
                 if row is None:
                     report.failed.append({"path": rel, "reason": error or "unknown error"})
                     continue
+                entry = output.put(fresh.get(rel) or Entry(rel, keys[rel], row), carry.get("article"))
                 report.archived += 1
                 report.removed_by_category.update(row["removed_by_category"])
-                index.write(row)
-                saver.add(targets[rel], Entry(rel, keys[rel], row))
+                index.write(entry.row)
+                saver.add(targets[rel], entry)
     finally:
         executor.close()
     report.skipped = len(fresh)
+    # Shards hold exactly this run's articles: an article whose input vanished cannot stay behind in them.
+    prune = prune or output.shards is not None
     report.leftovers = settle(previous, saver.current, set(found) | {f["path"] for f in report.failed}, out, prune)
     saver.save(saver.current)
     report.finished = time.time()
-    write_json(out / "run.json", report.as_json(config_sha256), 1)
+    write_json(out / RUN_FILE, report.as_json(config_sha256), None)
     return report
 
 
 def _with_skipped(inputs: list[str], fresh: dict[str, Entry], results: Iterator[Result]) -> Iterator[Result]:
     """The results of the redone inputs and the recorded rows of the skipped ones, in input order."""
     for rel in inputs:
-        yield (rel, fresh[rel].row, None) if rel in fresh else next(results)
+        yield (rel, fresh[rel].row, None, {}) if rel in fresh else next(results)
+
+
+def _previous(out: Path, fmt: str) -> Manifest:
+    """The state of the archive in `out`, which must be of format `fmt` (or empty)."""
+    previous = Manifest.load(out)
+    if previous.entries and previous.output != fmt:
+        raise UsageError(f"{out} holds an archive in format {previous.output}; write format {fmt} into another folder")
+    return previous
 
 
 def index_row(art: dict[str, Any], archive_path: str) -> dict[str, Any]:

@@ -19,7 +19,9 @@ from .config import LimitsConfig
 from .errors import UsageError
 from .limits import overrun, size_overrun
 
-STATE_FILE = ".pipeline-state.json"
+# No `.json` suffix on the run's own files: `archive/**/*.json` (DuckDB, shells) then matches the articles only.
+STATE_FILE = ".pipeline-state"
+LEGACY_FILES = (".pipeline-state.json", "run.json")  # their names in older archives; removed by the next run
 JOURNAL_FILE = ".pipeline-journal.jsonl"  # one line per article archived by a run that has not finished yet
 FORMAT = 1
 _CODE = {".py", ".yaml", ".json", ".txt"}  # package files whose content shapes an article
@@ -33,6 +35,7 @@ class Entry:
     input: str
     key: str
     row: dict[str, Any]
+    record: dict[str, Any] | None = None  # in a shard format: where its record is (sinks.Shards.add)
 
 
 def input_key(source_sha256: str, config_sha256: str, repeated_sha256: str, archive_path: str) -> str:
@@ -86,9 +89,10 @@ def _check(path: Path, limits: LimitsConfig) -> tuple[str, str | None]:
 
 @dataclass
 class Manifest:
-    """OUTPUT/.pipeline-state.json: archive path -> Entry for every article file a run has written."""
+    """OUTPUT/.pipeline-state: archive path -> Entry for every article file a run has written."""
 
     entries: dict[str, Entry] = field(default_factory=dict)
+    output: str = "json"  # write.format of the archive
 
     @classmethod
     def load(cls, out: Path) -> Manifest:
@@ -97,6 +101,7 @@ class Manifest:
         try:
             data = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
             if data.get("format") == FORMAT:
+                manifest.output = data.get("output", "json")
                 manifest.entries = {path: Entry(**entry) for path, entry in data["articles"].items()}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             pass
@@ -106,14 +111,22 @@ class Manifest:
     def fresh(self, rel: str, archive_path: str, key: str, out: Path) -> Entry | None:
         """The entry of `rel` when its archive file is present and was made under the same key."""
         entry = self.entries.get(archive_path)
-        if entry is None or entry.input != rel or entry.key != key or not (out / archive_path).is_file():
+        if entry is None or entry.input != rel or entry.key != key:
+            return None
+        if entry.record is None and not (out / archive_path).is_file():  # a shard record is checked when read
             return None
         return entry
 
     def as_json(self) -> dict[str, Any]:
         """The manifest file contents; sorted, so equal archives have equal manifests."""
-        articles = {path: {"input": e.input, "key": e.key, "row": e.row} for path, e in sorted(self.entries.items())}
-        return {"format": FORMAT, "articles": articles}
+        articles = {path: _entry_json(e) for path, e in sorted(self.entries.items())}
+        return {"format": FORMAT, "output": self.output, "articles": articles}
+
+
+def _entry_json(entry: Entry) -> dict[str, Any]:
+    """One entry as stored; `record` only in shard formats."""
+    item = {"input": entry.input, "key": entry.key, "row": entry.row}
+    return item if entry.record is None else {**item, "record": entry.record}
 
 
 def _journal(path: Path) -> dict[str, Entry]:
@@ -174,7 +187,9 @@ def _delete(out: Path, archive_path: str) -> None:
 
 
 def remove_temp_files(out: Path) -> None:
-    """Deletes the temp files a killed run left behind (only ours: `.<name>.tmp<pid>`)."""
+    """Deletes the temp files a killed run left behind (only ours: `.<name>.tmp<pid>`), and our files' legacy names."""
+    for name in LEGACY_FILES:
+        (out / name).unlink(missing_ok=True)
     for dirpath, _, filenames in os.walk(out):
         for name in filenames:
             if _TEMP.match(name):
@@ -198,20 +213,25 @@ def locked(out: Path) -> Iterator[None]:
 class Saver:
     """Collects this run's articles, journaling each one at once, so a killed run resumes where it was."""
 
-    def __init__(self, out: Path, write: Callable[[Path, Any, int | None], None]) -> None:
+    def __init__(self, out: Path, write: Callable[[Path, Any, int | None], None], output: str = "json") -> None:
         self.out, self.write = out, write
-        self.current = Manifest()
-        self.journal = open(out / JOURNAL_FILE, "a", encoding="utf-8")  # appended after each article file is in place
+        self.current = Manifest(output=output)
+        # Appended after each article file is in place. Shards are in place only when the run ends, so a killed
+        # shard run must resume from the previous state alone: no journal then.
+        self.journal = open(out / JOURNAL_FILE, "a", encoding="utf-8") if output == "json" else None
 
     def add(self, archive_path: str, entry: Entry) -> None:
         """Records one article this run archived (or found unchanged)."""
         self.current.entries[archive_path] = entry
-        line = {"archive_path": archive_path, "input": entry.input, "key": entry.key, "row": entry.row}
+        if self.journal is None:
+            return
+        line = {"archive_path": archive_path, **_entry_json(entry)}
         self.journal.write(json.dumps(line, ensure_ascii=False) + "\n")
         self.journal.flush()
 
     def save(self, manifest: Manifest) -> None:
         """Writes `manifest` atomically, then drops the journal it supersedes."""
         self.write(self.out / STATE_FILE, manifest.as_json(), None)
-        self.journal.close()
+        if self.journal is not None:
+            self.journal.close()
         (self.out / JOURNAL_FILE).unlink(missing_ok=True)

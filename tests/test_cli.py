@@ -50,7 +50,7 @@ def test_run_ok(tmp_path: Path) -> None:
     result = invoke("run", str(_inputs(tmp_path)), "-o", "out", "-q", "-w", "1")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
     assert sorted(p.relative_to("out").as_posix() for p in Path("out").rglob("*") if p.is_file()) == [
-        ".pipeline-state.json", "000_c980ba18da8d4d43.json", "index.jsonl", "run.json", "sub/b.json"]  # + the resume manifest
+        ".pipeline-state", "000_c980ba18da8d4d43.json", "index.jsonl", "run.jsonl", "sub/b.json"]  # + the resume manifest
 
 
 def test_run_summary_on_stderr(tmp_path: Path) -> None:
@@ -61,11 +61,11 @@ def test_run_summary_on_stderr(tmp_path: Path) -> None:
 
 
 def test_run_with_binary_input(tmp_path: Path) -> None:
-    """A binary input fails alone: exit 1, an `Error:` line naming it, the rest archived, run.json lists it."""
+    """A binary input fails alone: exit 1, an `Error:` line naming it, the rest archived, run.jsonl lists it."""
     result = invoke("run", str(_inputs(tmp_path, binary=True)), "-o", "out", "-q", "-w", "2")
     assert result.exit_code == 1
     assert result.stderr == "Error: image.txt: binary content (NUL bytes); not a text file\n"
-    report = read_json(Path("out/run.json"))
+    report = read_json(Path("out/run.jsonl"))
     assert (report["inputs"], report["archived"]) == (3, 2)
     assert report["failed"] == [{"path": "image.txt", "reason": "binary content (NUL bytes); not a text file"}]
     index = [json.loads(line) for line in Path("out/index.jsonl").read_text(encoding="utf-8").splitlines()]

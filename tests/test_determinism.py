@@ -9,8 +9,8 @@ from pipeline.config import Config
 
 
 def _files(folder: Path) -> dict[str, bytes]:
-    """Bytes of every article file and of index.jsonl (run.json carries timestamps)."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != "run.json"}
+    """Bytes of every article file and of index.jsonl (run.jsonl carries timestamps)."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != "run.jsonl"}
 
 
 def test_two_runs_are_byte_identical(tmp_path: Path, repo_config: Config, seeds_archive: Path) -> None:
@@ -27,4 +27,4 @@ def test_rerun_into_same_folder_is_identical(tmp_path: Path, repo_config: Config
     before = _files(tmp_path)
     run(SEEDS, tmp_path, repo_config, workers=1)
     assert _files(tmp_path) == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") and p.name != ".pipeline-state.json"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") and p.name != ".pipeline-state"]

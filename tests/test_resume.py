@@ -36,13 +36,13 @@ def corpus(root: Path, folders: int) -> Path:
 
 
 def snapshot(out: Path) -> dict[str, Any]:
-    """Every file of an archive (bytes), with run.json reduced to what an equal archive must share."""
+    """Every file of an archive (bytes), with run.jsonl reduced to what an equal archive must share."""
     files: dict[str, Any] = {}
     for path in sorted(out.rglob("*")):
         if path.is_file():
             files[path.relative_to(out).as_posix()] = path.read_bytes()
-    report = json.loads(files.pop("run.json"))
-    files["run.json"] = {k: v for k, v in report.items() if k not in VOLATILE}
+    report = json.loads(files.pop("run.jsonl"))
+    files["run.jsonl"] = {k: v for k, v in report.items() if k not in VOLATILE}
     return files
 
 
@@ -59,7 +59,7 @@ def pipeline_run(root: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]:
 
 def articles_in(out: Path) -> int:
     """Article files written so far."""
-    return sum(1 for p in out.rglob("*.json") if p.name != "run.json" and not p.name.startswith("."))
+    return sum(1 for p in out.rglob("*.json") if p.name != "run.jsonl" and not p.name.startswith("."))
 
 
 def kill_after(proc: subprocess.Popen[bytes], out: Path, files: int) -> None:
@@ -83,7 +83,7 @@ def test_killed_runs_resume_to_the_uninterrupted_archive(tmp_path: Path) -> None
         kill_after(pipeline_run(root, out), out, point)
     assert pipeline_run(root, out).wait() == 0
     assert snapshot(out) == expected
-    skipped = json.loads((out / "run.json").read_text(encoding="utf-8"))["skipped"]
+    skipped = json.loads((out / "run.jsonl").read_text(encoding="utf-8"))["skipped"]
     assert skipped >= total - 1  # each article is journaled as it is written, so almost nothing was redone
     assert not (out / JOURNAL_FILE).exists()
 
@@ -99,7 +99,7 @@ def tree(root: Path, folders: int) -> Path:
 
 def mtimes(out: Path) -> dict[str, int]:
     """Modification times of the article files."""
-    return {p.name: p.stat().st_mtime_ns for p in out.rglob("*.json") if p.name not in ("run.json", STATE_FILE)}
+    return {p.name: p.stat().st_mtime_ns for p in out.rglob("*.json") if p.name not in ("run.jsonl", STATE_FILE)}
 
 
 def test_a_rerun_skips_everything_unchanged_and_lists_it_in_the_index(tmp_path: Path) -> None:
@@ -111,7 +111,7 @@ def test_a_rerun_skips_everything_unchanged_and_lists_it_in_the_index(tmp_path: 
     assert again.removed_by_category == first.removed_by_category
     assert (out / "index.jsonl").read_bytes() == index
     assert mtimes(out) == before  # not rewritten
-    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["skipped"] == 6
+    assert json.loads((out / "run.jsonl").read_text(encoding="utf-8"))["skipped"] == 6
 
 
 def test_force_and_a_changed_config_redo_everything(tmp_path: Path) -> None:
@@ -155,7 +155,7 @@ def test_incremental_result_equals_a_fresh_run_after_edits(tmp_path: Path) -> No
     fresh = tmp_path / "fresh"
     run(root, fresh, config, workers=1)
     assert report.skipped == 4  # f01's four untouched files; all five of f00 changed context
-    assert snapshot(out) == snapshot(fresh) | {"run.json": snapshot(out)["run.json"]}
+    assert snapshot(out) == snapshot(fresh) | {"run.jsonl": snapshot(out)["run.jsonl"]}
     assert report.leftovers.pruned == [f"f01/{SEEDS[1].stem}.json"]
 
 
@@ -167,7 +167,7 @@ def test_vanished_inputs_are_reported_and_kept_until_pruned(tmp_path: Path) -> N
     result = CliRunner().invoke(cli, ["run", str(root), "-o", str(out), "-w", "1"])
     assert result.exit_code == 0
     assert "3 unchanged, skipped" in result.output and "1 input(s) vanished" in result.output
-    report = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    report = json.loads((out / "run.jsonl").read_text(encoding="utf-8"))
     target = f"f1/{SEEDS[0].stem}.json"
     assert report["vanished"] == [{"path": gone, "archive_path": target}] and report["pruned"] == []
     assert (out / target).is_file()

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import regex
+from jsonschema import Draft202012Validator, FormatChecker
 from click.testing import CliRunner
 
 from pipeline.cli import cli
@@ -19,6 +20,7 @@ from pipeline.errors import ConfigError, InputError
 from pipeline.limits import deadline, line_count
 from pipeline.process import Context, clean_bytes
 from pipeline.runner import run
+from pipeline.schema import article_schema
 
 ARTICLE = ("Café owners in the old town say the renovation brought back visitors who had stayed away for years, "
            "and the mayor’s office expects the square to be busy again by the summer season.\n\n"
@@ -120,7 +122,7 @@ def unreadable(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, dict[str, Any]]:
-    """The corpus run once through the CLI in-process (one worker, so the read patch applies): (archive, result, run.json)."""
+    """The corpus run once through the CLI in-process (one worker, so the read patch applies): (archive, result, run.jsonl)."""
     base = tmp_path_factory.mktemp("corpus")
     root = base / "in"
     root.mkdir()
@@ -133,7 +135,7 @@ def corpus_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, dic
         unreadable(monkeypatch)
         result = CliRunner().invoke(cli, ["run", str(root), "-o", str(out), "-w", "1", "-c", str(config)])
     assert time.monotonic() - started < 20
-    return out, result, json.loads((out / "run.json").read_text(encoding="utf-8"))
+    return out, result, json.loads((out / "run.jsonl").read_text(encoding="utf-8"))
 
 
 def archived(out: Path) -> dict[str, dict[str, Any]]:
@@ -156,6 +158,16 @@ def test_corpus_ends_archived_or_failed_with_documented_exit_code(corpus_run: tu
     for name, pattern in FAILED.items():
         assert re.search(pattern, failed[name]), (name, failed[name])
         assert f"Error: {name if name.isprintable() else ascii(name)}: {failed[name]}" in result.output
+
+
+def test_every_archive_file_of_the_corpus_is_valid(corpus_run: tuple[Path, Any, dict[str, Any]]) -> None:
+    """Every article file the messy corpus produced (all `*.json` under the archive) validates against the schema."""
+    validator = Draft202012Validator(article_schema(), format_checker=FormatChecker())
+    paths = sorted(corpus_run[0].rglob("*.json"))
+    assert len(paths) == len(archived(corpus_run[0])) == len({*DECODED, *CJK}) + 2
+    for path in paths:
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(json.loads(path.read_text(encoding="utf-8")))]
+        assert errors == [], path
 
 
 @pytest.mark.parametrize("name", sorted(DECODED))
@@ -195,7 +207,7 @@ def test_output_inside_input_is_not_read_back(tmp_path: Path) -> None:
     root = tmp_path / "in"
     root.mkdir()
     (root / "a.txt").write_text(ARTICLE, encoding="utf-8")
-    config = build_config({"include": ["**/*"]})  # would pick up run.json, index.jsonl and the articles
+    config = build_config({"include": ["**/*"]})  # would pick up run.jsonl, index.jsonl and the articles
     for _ in range(2):
         report = run(root, root / "out", config, workers=1, force=True)
         assert (report.archived, report.failed) == (1, [])

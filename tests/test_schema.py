@@ -1,14 +1,16 @@
 """The packaged JSON Schema validates every archive file of a seeds run; index.jsonl rows are JSON."""
 from __future__ import annotations
 
+import fnmatch
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator, FormatChecker
 
-from conftest import SEED_IDS, read_json
+from conftest import REPO, SEED_IDS, read_json
 from pipeline.cli import cli
 from pipeline.schema import article_schema
 
@@ -20,6 +22,14 @@ def validator() -> Draft202012Validator:
     """A draft 2020-12 validator of the schema that checks formats too."""
     Draft202012Validator.check_schema(article_schema())
     return Draft202012Validator(article_schema(), format_checker=FormatChecker())
+
+
+def test_schema_is_package_data() -> None:
+    """The schema file ships in the package (a package-data glob of pyproject.toml matches it), not only in the repo."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = project["tool"]["setuptools"]["package-data"]["pipeline"]
+    assert any(fnmatch.fnmatch("article.schema.json", g) for g in globs)
+    assert (REPO / "pipeline" / "article.schema.json").is_file()
 
 
 def test_cli_prints_the_packaged_schema() -> None:
@@ -60,6 +70,6 @@ def test_index_rows(seeds_archive: Path) -> None:
 
 
 def test_run_json(seeds_archive: Path) -> None:
-    """run.json counts the inputs and lists no failure."""
-    report = read_json(seeds_archive / "run.json")
+    """run.jsonl counts the inputs and lists no failure."""
+    report = read_json(seeds_archive / "run.jsonl")
     assert (report["inputs"], report["archived"], report["failed"]) == (5, 5, [])
