@@ -18,7 +18,7 @@ MONTHS = (
     r"|октября|ноября|декабря"
 )
 _HAS_DATE = re.compile(
-    rf"\b\d{{4}}[./-]\d{{1,2}}[./-]\d{{1,2}}\b|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b({MONTHS})\.?\b[^\n]{{0,12}}\b\d{{1,4}}\b"
+    rf"\b\d{{4}}[./-]\d{{1,2}}[./-]\d{{1,2}}(?:\b|(?=T\d))|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b({MONTHS})\.?\b[^\n]{{0,12}}\b\d{{1,4}}\b"
     rf"|\b\d{{1,2}}\.? ({MONTHS})\b",
     re.IGNORECASE,
 )
@@ -26,7 +26,7 @@ _DAY = r"\d{1,2}(?:st|nd|rd|th|er|º|\.)?"
 # Whole date phrases: "Jan. 5th, 2022", "5. Januar 2022", "5 de enero de 2022", "2022/01/05", "05.01.2022".
 _PHRASE = re.compile(
     rf"\b(?:{MONTHS})\.?\s+{_DAY},?\s+\d{{4}}\b|\b{_DAY}\s+(?:de\s+)?(?:{MONTHS})\.?,?\s+(?:de\s+)?\d{{4}}\b"
-    r"|\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{4}\b",
+    r"|\b\d{4}[./-]\d{1,2}[./-]\d{1,2}(?:\b|(?=T\d))|\b\d{1,2}[./-]\d{1,2}[./-]\d{4}\b",
     re.IGNORECASE,
 )
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
@@ -48,7 +48,7 @@ def published_date(text: str, config: MetadataConfig, languages: list[str] | Non
     segments = [s for s in _SEGMENT.split(text) if s and s.strip()] if has_date(text) else [text]
     updated: date | None = None
     for segment in segments:
-        found = parse_date(segment, config, languages)
+        found = _earliest(segment, config, languages) or parse_date(segment, config, languages)
         if found and not _UPDATED.match(segment.strip()):
             return found, False
         updated = updated or found
@@ -56,6 +56,15 @@ def published_date(text: str, config: MetadataConfig, languages: list[str] | Non
         found = parse_date(text, config, languages)
         return found, False
     return updated, updated is not None
+
+
+def _earliest(text: str, config: MetadataConfig, languages: list[str] | None) -> date | None:
+    """The earliest of two or more unlabelled dates in one segment ("May 21, 2025 April 24, 2025"): the first publication."""
+    phrases = [m.group(0) for m in _PHRASE.finditer(text)]
+    if len(phrases) < 2:
+        return None
+    found = [d for d in (parse_date(p, config, languages) for p in phrases[:3]) if d]
+    return min(found) if found else None
 
 
 def has_date(text: str) -> bool:

@@ -20,7 +20,9 @@ BEFORE_TITLE = 3  # a dateline or category line may sit just above the headline
 AFTER_TITLE = 8  # the byline/dateline block rarely runs longer than this below the headline
 NAME_LINE_AFTER = 4  # a line that is only a name, with a date nearby, counts as a byline this close to a found headline
 FAR_DATELINE = 40  # how far below the headline a dateline is looked for when the header block has none
+ANY_DATELINE_TRIES = 8  # candidate lines parsed when the date is looked for on the whole page
 MAX_BYLINE_WORDS = 25
+FAR_KEPT_BYLINE_WORDS = 10  # a kept line far from the headline is a byline only this short
 MAX_DATELINE_WORDS = 16
 SHORT_DATELINE_WORDS = 8  # a kept line this short that states a date is a dateline, not prose
 MAX_NAME_LINE_WORDS = 10  # "Jane Doe, Senior Reporter • May 1, 2022"; longer lines are prose
@@ -31,6 +33,7 @@ MIN_DICE = 0.3  # a headline shares at least this share of words with the <title
 MIN_TITLE_SCORE = 0.55  # Dice, plus 0.3 when a byline or dateline follows
 _READ_TIME = re.compile(r"\b\d+\s*(?:min(?:ute)?s?|mins?)\.?\s*(?:read|de\s+lecture|lesezeit|de\s+lectura)\b|\b(?:lesezeit|reading\s+time)\b", re.IGNORECASE)
 _ATTRIBUTION = re.compile(r"^[—–-]\s")  # "— Jane Doe on May 1, 2022": who said a quote
+_PUBLISHED = re.compile(r"^\W*(?:originally\s+)?(?:published|posted|publication\s+date|veröffentlicht|publié|publicado|pubblicato)\b", re.IGNORECASE)
 _BY_ALONE = re.compile(r"^(?:by|written\s+by|posted\s+by|author|autor|von|par|por)\s*:?$", re.IGNORECASE)
 
 
@@ -114,15 +117,20 @@ def label_header(units: list[Unit], facts: list[tuple[bool, int]], first_body: i
     for i in range(max(0, anchor - BEFORE_TITLE), min(len(units), anchor + AFTER_TITLE + 1)):
         if i == title:
             continue
-        near = after_by or (title is not None and 0 < i - title <= NAME_LINE_AFTER and _dated_nearby(units, i))
-        _label_line(units[i], nwords[i], meta, languages, near)
+        if after_by and nwords[i] <= MAX_NAME_LINE_WORDS and byline_authors(f"By {units[i].text}"):
+            units[i].label, units[i].rule = "byline", "header.byline_after_by"
+        else:
+            near = title is not None and 0 < i - title <= NAME_LINE_AFTER and _dated_nearby(units, i)
+            _label_line(units[i], nwords[i], meta, languages, near)
         after_by = bool(_BY_ALONE.match(units[i].text.strip()))
         if after_by:
             units[i].label, units[i].rule = "byline", "header.byline"
     if not any(u.label in ("dateline", "byline") and has_date(u.text) for u in units):
         _far_dateline(units, nwords, anchor, meta, languages)
-    if not any(u.label == "byline" for u in units):
-        _far_byline(units, nwords)
+    if not any(u.label in ("dateline", "byline") and has_date(u.text) and parse_date(u.text, meta, languages) for u in units):
+        _any_dateline(units, nwords, anchor, meta, languages)
+    if not any(u.label == "byline" and u.rule != "header.byline" or (u.label == "byline" and byline_authors(u.text)) for u in units):
+        _far_byline(units, nwords, anchor)
 
 
 def _dated_nearby(units: list[Unit], i: int) -> bool:
@@ -130,12 +138,21 @@ def _dated_nearby(units: list[Unit], i: int) -> bool:
     return any(has_date(u.text) or _READ_TIME.search(u.text) for u in units[max(0, i - 3):i + 4])
 
 
-def _far_byline(units: list[Unit], nwords: list[int]) -> None:
-    """The first removed line anywhere that starts with 'By', 'Written by', 'Autor:'... and names someone."""
-    for unit, n in zip(units, nwords):
-        if not unit.kept and unit.label not in ("title", "dateline") and n <= MAX_BYLINE_WORDS and explicit_byline(unit.text):
-            unit.label, unit.rule = "byline", "header.byline_elsewhere"
-            return
+def _far_byline(units: list[Unit], nwords: list[int], anchor: int) -> None:
+    """The byline nearest the headline anywhere: a line opening with 'By', 'Written by', 'Autor:'... that names someone,
+    or a name right below a lone 'By'. A kept line counts only when short and no sentence ('By Jane Doe', not 'By noon, ...')."""
+    found: list[tuple[int, str]] = []
+    for i, (unit, n) in enumerate(zip(units, nwords)):
+        if unit.label in ("title", "dateline", "byline") and not (unit.label == "byline" and _BY_ALONE.match(unit.text)):
+            continue
+        if (not unit.kept or (n <= FAR_KEPT_BYLINE_WORDS and not ends_sentence(unit.text))) and n <= MAX_BYLINE_WORDS and explicit_byline(unit.text):
+            found.append((i, "header.byline_elsewhere"))
+        elif i + 1 < len(units) and _BY_ALONE.match(unit.text.strip()) and nwords[i + 1] <= MAX_NAME_LINE_WORDS \
+                and units[i + 1].label not in ("title", "dateline") and byline_authors(f"By {units[i + 1].text}"):
+            found.append((i + 1, "header.byline_after_by"))
+    if found:
+        i, rule = min(found, key=lambda f: abs(f[0] - anchor))
+        units[i].label, units[i].rule = "byline", rule
 
 
 def _far_dateline(units: list[Unit], nwords: list[int], anchor: int, meta: MetadataConfig, languages: list[str]) -> None:
@@ -146,6 +163,18 @@ def _far_dateline(units: list[Unit], nwords: list[int], anchor: int, meta: Metad
             continue
         if (not unit.kept or nwords[i] <= SHORT_DATELINE_WORDS) and nwords[i] <= MAX_DATELINE_WORDS and parse_date(unit.text, meta, languages):
             unit.label, unit.rule = "dateline", "header.first_date_below_title"
+            return
+
+
+def _any_dateline(units: list[Unit], nwords: list[int], anchor: int, meta: MetadataConfig, languages: list[str]) -> None:
+    """The date line nearest the headline anywhere on the page, a 'Published'/'Posted' one first, when none was found near it."""
+    found = [i for i, u in enumerate(units) if u.label not in ("title", "dateline", "byline") and has_date(u.text)
+             and (nwords[i] <= MAX_DATELINE_WORDS or (nwords[i] <= MAX_BYLINE_WORDS and _PUBLISHED.match(u.text)))
+             and not _ATTRIBUTION.match(u.text) and (not u.kept or nwords[i] <= SHORT_DATELINE_WORDS or _PUBLISHED.match(u.text))]
+    found.sort(key=lambda i: (not _PUBLISHED.search(units[i].text), abs(i - anchor)))
+    for i in found[:ANY_DATELINE_TRIES]:  # dateparser is slow: a few nearest candidates only
+        if parse_date(units[i].text, meta, languages):
+            units[i].label, units[i].rule = "dateline", "header.date_anywhere"
             return
 
 

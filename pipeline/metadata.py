@@ -9,18 +9,24 @@ from .dates import MONTHS, has_date, published_date
 from .document import Document, Unit
 from .features import WORD, has_letters
 
+LENIENT_MAX_WORDS = 8  # a byline whose name is lower-case or one word ("by time news") is this short at most
+
 # A byline's opening words, in the languages we see most; the name follows.
 _BY = re.compile(
-    r"^(?:(?:written|words|text|story|reporting|posted|published|article|created|compiled)\s+by|by|von|text\s+von|"
+    r"^(?:(?:written|words|text|story|reporting|posted|published|article|created|compiled|interview)\s+by|by|von|text\s+von|"
     r"geschrieben\s+von|par|écrit\s+par|por|escrito\s+por|di|scritto\s+da|door|geschreven\s+door|przez|av|af|"
-    r"autor(?:in|a)?|author|authors|auteur|autore|автор|yazar|writer|reporter)\b\s*[:：]?\s*",
+    r"autor(?:in|a)?|author|authors|auteur|autore|автор|yazar|writer|reporter)\b(?![’'])\s*[:：]?\s*",
     re.IGNORECASE,
 )
 # "May 1, 2022 by Jane Doe", "Published: ... by Jane Doe": a by-phrase after a date or a publishing verb.
+# "Reviewed by X — Written by Y": the writer's segment, wherever it sits in the line.
+_WRITTEN_BY = re.compile(r"(?:^|[|•·⋅●—–]\s*|\s-\s)(?:written|words|text|story|reporting)\s+by\s*:?\s+(?=\S)", re.IGNORECASE)
+# By-words that are also everyday words of another language ("Door Locks"): a one-word name after them is no name.
+_WEAK_BY = re.compile(r"^(?:door|di|av|af|author|authors|writer|reporter)\b", re.IGNORECASE)
 _INLINE_BY = re.compile(r"(?:^|[\s|•·⋅/])(?:posted\s+|written\s+|published\s+)?by\s+(?=\S)", re.IGNORECASE)
 # What follows the names: a separator, a date, a publishing verb, a section ("in Business"), counts.
 _TAIL = re.compile(
-    r"\s*(?:[|•·⋅/]|\s[-–—]\s|\b(?:on|am|le|el|il|em|op|in|dans|en|im)\s+(?=\S)|\b(?:published|posted|updated|last\s+updated|"
+    r"\s*(?:[|•·⋅●/]|\s[-–—]\s|\s+in$|\b(?:on|am|le|el|il|em|op|in|dans|en|im)\s+(?=\S)|\b(?:published|posted|updated|last\s+updated|"
     r"modified|reviewed|fact[-\s]checked|edited|photos?|veröffentlicht|aktualisiert|publiziert|erschienen|publié|mis\s+à\s+jour|publicado|actualizado)\b|\d"
     rf"|\b(?:{MONTHS})\.?\s+\d).*$",
     re.IGNORECASE,
@@ -37,6 +43,12 @@ _NOT_NAME = re.compile(
     r"categories|tags|skip|advertisement|minutes?|min|views?|takeaways|summary|introduction|conclusion|overview|"
     r"the|of|for|to|with|how|what|why|best|top|guide|tips|review|reviews|by|written|posted|bio|link|copy|our|your|my|"
     rf"article|this|{_FILTERS})\b",
+    re.IGNORECASE,
+)
+_ROLE = re.compile(
+    r"^(?:head|executive|senior|chief|staff|contributing|managing|associate|assistant|deputy|former|lead|editor|writer|"
+    r"reporter|correspondent|columnist|contributor|founder|co-founder|director|manager|analyst|specialist|expert|"
+    r"consultant|journalist|gardener|author)$",
     re.IGNORECASE,
 )
 _CREDENTIAL = re.compile(r"^(?:[A-Z][A-Za-z]?\.?){1,3}\.?[®]?$|^(?:M\.D\.|Ph\.?D\.?|MD|PhD|RN|RD|CFP®?|CPA|MBA|DVM|MS|MA|BSc|MSc)$")
@@ -72,12 +84,21 @@ def split_names(text: str) -> list[str]:
         if names and _CREDENTIAL.match(part):
             names[-1] = f"{names[-1]}, {part}"
             continue
-        part = _dedupe(part.rstrip("."))
+        part = _drop_role(_dedupe(part.rstrip(".*")))
         if looks_like_name(part) or (not names and len(part.split()) == 1 and part[:1].isupper() and not _NOT_NAME.search(part)):
             names.append(part)
         else:
             break  # a role such as 'Staff Writer' ends the list
     return names
+
+
+def _drop_role(name: str) -> str:
+    """'Jane Doe Executive Digital Editor' -> 'Jane Doe': a role written after the name without a comma."""
+    tokens = name.split()
+    for k in range(2, len(tokens)):
+        if _ROLE.match(tokens[k]):
+            return " ".join(tokens[:k])
+    return name
 
 
 def _dedupe(name: str) -> str:
@@ -89,17 +110,26 @@ def _dedupe(name: str) -> str:
 
 def byline_authors(text: str) -> list[str]:
     """Authors a byline line names ('By Jane Doe and John Roe | May 1, 2022'); [] when it is not one."""
-    text = text.strip(" \t-–—|•·")
+    text = text.strip(" \t-–—|•·●")
     match = _BY.match(text)
     if match:
-        rest = _TAIL.sub("", text[match.end():]).strip(" .,;:")
-        # After an explicit "By", a short lower-case or one-word signature ("by time news") is still a name.
-        lenient = [rest] if 1 <= len(rest.split()) <= 4 and has_letters(rest) and not re.search(r"[.!?,;:]", rest) and not _FILTER.search(rest) else []
-        return split_names(rest) or lenient
+        rest = _TAIL.sub("", text[match.end():]).strip(" .,;:*")
+        names = split_names(rest)
+        if _WEAK_BY.match(text) and not any(len(n.split()) > 1 for n in names):
+            return []
+        # After an explicit "By", a short lower-case or one-word signature ("by time news") is still a name,
+        # on a short line only: "By continuing on our website, you agree..." is a sentence.
+        lenient = [rest] if 1 <= len(rest.split()) <= 4 and len(text.split()) <= LENIENT_MAX_WORDS and has_letters(rest) \
+            and not re.search(r"[.!?,;:]", rest) and not _FILTER.search(rest) else []
+        return names or lenient
+    written = _WRITTEN_BY.search(text)
+    if written:
+        return split_names(_TAIL.sub("", text[written.end():]).strip(" .,;:*"))
     inline = _INLINE_BY.search(text)
-    if inline and inline.start() > 0 and has_date(text[:inline.start()]):
-        rest = _TAIL.sub("", text[inline.end():]).strip(" .,;:")
-        return split_names(rest) or ([rest] if len(rest.split()) == 1 and rest.isalnum() else [])
+    if inline and inline.start() > 0 and has_date(text):
+        rest = _TAIL.sub("", text[inline.end():]).strip(" .,;:*")
+        signature = len(rest.split()) <= 3 and all(w[:1].isupper() or w.isalnum() for w in rest.split()) and not _FILTER.search(rest)
+        return split_names(rest) or ([rest] if rest and signature and not re.search(r"[.!?,;:]", rest) else [])
     return []
 
 
@@ -154,14 +184,20 @@ def _first(units: list[Unit], label: str) -> Unit | None:
     return next((u for u in units if u.label == label), None)
 
 
+# Which byline to trust first: an explicit one in the header block beats a bare name line near the headline,
+# which beats a byline found far from it; a name in a dateline comes last.
+_AUTHOR_RULES = ("header.byline", "header.byline_after_by", "header.name_line", "header.byline_elsewhere")
+
+
 def _authors(units: list[Unit]) -> tuple[list[str], Unit | None]:
-    """Authors from the first byline that names someone, else from a name in a dateline ('May 1, 2022 · Jane Doe')."""
-    for label in ("byline", "dateline"):
-        for unit in units:
-            if unit.label == label:
-                names = byline_authors(unit.text) or name_line_authors(unit.text) or _name_segment(unit.text)
-                if names:
-                    return names, unit
+    """Authors from the most trusted byline that names someone, else from a name in a dateline ('May 1, 2022 · Jane Doe')."""
+    ranked = sorted((u for u in units if u.label in ("byline", "dateline")),
+                    key=lambda u: _AUTHOR_RULES.index(u.rule) if u.label == "byline" and u.rule in _AUTHOR_RULES else len(_AUTHOR_RULES))
+    for unit in ranked:
+        text = f"By {unit.text}" if unit.rule == "header.byline_after_by" else unit.text  # the 'By' stood on the line above
+        names = byline_authors(text) or name_line_authors(text) or _name_segment(text)
+        if names:
+            return names, unit
     return [], None
 
 

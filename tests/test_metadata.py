@@ -31,6 +31,14 @@ BYLINES = [
     ("Written by: Colin Gray Colin Gray", ["Colin Gray"]),
     ("By Jane Doe, MD and John Roe", ["Jane Doe, MD", "John Roe"]),
     ("by Jacob Trussell —", ["Jacob Trussell"]),
+    ("Medically reviewed by Ann Poe, RN — Written by Jane Doe — Updated on March 7, 2025", ["Jane Doe"]),
+    ("by Jane Doe ● December 23, 2025 ● 6 min read", ["Jane Doe"]),
+    ("May 18, 2023 By Jane Doe In", ["Jane Doe"]),
+    ("12 · by Jane Doe · Updated on 8 January 2026", ["Jane Doe"]),
+    ("May 21, 2025 April 24, 2025 by The Coffee Desk", ["The Coffee Desk"]),
+    ("Written By: Jane Doe Executive Digital Editor", ["Jane Doe"]),
+    ("Interview by Jane Doe", ["Jane Doe"]),
+    ("By Jane Doe*", ["Jane Doe"]),
 ]
 NOT_BYLINES = [
     "Photo: Jane Doe",
@@ -39,6 +47,11 @@ NOT_BYLINES = [
     "Share this article",
     "By Category",
     "Browse by industry",
+    "Author’s Profile",
+    "Author names",
+    "Door Locks",
+    "By continuing on our website, you agree to our use of cookies",
+    "Reviewed by Jane Doe",
 ]
 NAME_LINES = [
     ("Faith Katunga • Oct 20, 2025", ["Faith Katunga"]),
@@ -60,6 +73,9 @@ DATELINES = [
     ("2025/4/29", "MDY", "2025-04-29"),
     ("Published: Mar 8, 2024 · Modified: May 19, 2025", "MDY", "2024-03-08"),
     ("Updated May 19, 2025 | Published Mar 8, 2024", "MDY", "2024-03-08"),
+    ("May 21, 2025 April 24, 2025", "MDY", "2025-04-24"),
+    ("2022-11-23T08:10+02:00", "MDY", "2022-11-23"),
+    ("Posted on the 15/12/2025 at 19:00", "DMY", "2025-12-15"),
 ]
 TITLES = [
     ("Top 10 Nutrition Trends | Scratch Culinary", "Top 10 Nutrition Trends"),
@@ -155,3 +171,38 @@ def test_page_header_end_to_end() -> None:
     assert removed["By Jane Doe and John Roe"] == "byline"
     assert removed["Updated June 3, 2022 | Published June 1, 2022"] == "dateline"
     assert not art["text"].startswith("Why the Sky")
+
+
+FAR_PAGE = """Why the Sky Is Blue | Science Daily
+
+Home
+News
+Posted on June 1, 2022
+Science
+About
+Contact
+Shop
+Events
+Podcasts
+Jobs
+
+Why the Sky Is Blue
+
+Sunlight reaches the atmosphere and is scattered in all directions by the gases and particles in the air, and blue light is scattered more than the other colours because it travels as shorter, smaller waves.
+
+That is why we see a blue sky most of the time, and why the sky near the horizon looks paler than the sky straight above us on a clear afternoon.
+
+Written by
+
+Jane Doe
+
+Share this article
+"""
+
+
+def test_date_and_byline_far_from_the_headline() -> None:
+    """A 'Posted on' line anywhere on the page, and a name under a lone 'Written by', when the header block has neither."""
+    art = process(Document(path="page.txt", raw=FAR_PAGE.encode()), Context(Config()))
+    assert (art["authors"], art["published"]) == (["Jane Doe"], "2022-06-01")
+    assert art["metadata_source"]["published"] == {"line": 5, "rule": "header.date_anywhere"}
+    assert art["metadata_source"]["authors"] == {"line": 22, "rule": "header.byline_after_by"}
