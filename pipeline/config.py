@@ -184,6 +184,17 @@ class WriteConfig(Section):
     keep_removed: bool = True  # the audit trail: every removed line with category and rule
 
 
+class DedupConfig(Section):
+    """Exact and near-duplicate detection across the archive: MinHash/LSH (datasketch) over word n-grams of the text."""
+
+    enabled: bool = True
+    # Estimated Jaccard similarity of two texts' n-gram sets at or above which the later is a near duplicate.
+    # 0.8 catches a republished story with a changed intro or footer, not two stories on the same event.
+    threshold: float = Field(0.8, gt=0, lt=1)
+    num_perm: int = Field(128, ge=16, le=1024)  # MinHash size: 128 estimates a Jaccard of 0.8 within +-0.07 (2 sigma)
+    shingle_words: int = Field(5, ge=1)  # words per n-gram: 5 is the usual choice for web text (long enough to be rare)
+
+
 class LimitsConfig(Section):
     """Per-document limits: a pathological input fails on its own instead of hanging or exhausting the run."""
 
@@ -215,6 +226,7 @@ class Config(Section):
     classify: ClassifyConfig = ClassifyConfig()
     metadata: MetadataConfig = MetadataConfig()
     write: WriteConfig = WriteConfig()
+    dedup: DedupConfig = DedupConfig()
     limits: LimitsConfig = LimitsConfig()
 
     @field_validator("steps")

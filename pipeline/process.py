@@ -84,6 +84,7 @@ def article(doc: Document, ctx: Context) -> dict[str, Any]:
         "stats": {**counts, "removed_by_category": by_category},
         "metadata_source": doc.meta_source,
         "text_sha256": sha256(text),
+        "duplicate_of": None,  # set by the run, which sees the whole archive (dedup.py)
         "pipeline": {"version": __version__, "config_sha256": ctx.config_sha256},
     }
 

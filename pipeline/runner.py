@@ -18,6 +18,7 @@ from .engine import Engine, InProcess, chunked, make_engine
 from .errors import InputError, PipelineError, UsageError
 from .process import Context, clean_bytes
 from .read import decode, normalise_newlines
+from . import dedup
 from .sinks import Output
 from .state import (STATE_FILE, Entry, Leftovers, Manifest, Saver, check_inputs, input_key, locked, remove_temp_files,
                     repeated_sha256, settle)
@@ -225,13 +226,14 @@ def _work(job: Job, repeated: frozenset[str]) -> Result:
         return rel, None, exc.reason, {}
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run; the reason is recorded
         return rel, None, f"internal error: {type(exc).__name__}: {exc}", {}
+    carry = {"dedup": dedup.fingerprint(art, ctx.config.dedup) if ctx.config.dedup.enabled else None}
     if ctx.config.write.format != "json":
-        return rel, index_row(art, target), None, {"article": art}  # the parent writes the shards, in input order
+        return rel, index_row(art, target), None, {**carry, "article": art}  # the parent writes the shards, in order
     try:
         write_json(_WORKER["out"] / target, art, ctx.config.write.indent)
     except OSError as exc:
         return rel, None, f"cannot write {target}: {exc.strerror or exc}", {}
-    return rel, index_row(art, target), None, {}
+    return rel, index_row(art, target), None, carry
 
 
 def _work_chunks(payloads: list[tuple[dict[str, frozenset[str]], list[Job]]]) -> list[Result]:
@@ -298,7 +300,8 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
     report = RunReport(str(root), str(out))
     remove_temp_files(out)
     previous = _previous(out, config.write.format)
-    output = Output(out, config.write.format, config.write.shard_bytes)
+    output = Output(out, config.write, write_json)
+    duplicates = dedup.Duplicates(config.dedup) if config.dedup.enabled else None
     found, report.failed = scan(root, config, skip=out)
     digests, unusable = check_inputs(root, found, config.limits)
     report.failed += unusable
@@ -322,7 +325,8 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
                 if row is None:
                     report.failed.append({"path": rel, "reason": error or "unknown error"})
                     continue
-                entry = output.put(fresh.get(rel) or Entry(rel, keys[rel], row), carry.get("article"))
+                entry = fresh.get(rel) or Entry(rel, keys[rel], row, dedup=carry.get("dedup"))
+                entry = output.put(entry, carry.get("article"), duplicates.check(row["id"], entry.dedup) if duplicates else None)
                 report.archived += 1
                 report.removed_by_category.update(row["removed_by_category"])
                 index.write(entry.row)
@@ -359,7 +363,7 @@ def index_row(art: dict[str, Any], archive_path: str) -> dict[str, Any]:
         "id": art["id"], "path": art["source"]["path"], "archive_path": archive_path, "title": art["title"],
         "published": art["published"], "language": art["language"], "words": art["stats"]["words"],
         "removed": sum(art["stats"]["removed_by_category"].values()),
-        "removed_by_category": art["stats"]["removed_by_category"],
+        "removed_by_category": art["stats"]["removed_by_category"], "duplicate_of": art["duplicate_of"],
     }
 
 

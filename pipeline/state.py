@@ -36,6 +36,7 @@ class Entry:
     key: str
     row: dict[str, Any]
     record: dict[str, Any] | None = None  # in a shard format: where its record is (sinks.Shards.add)
+    dedup: dict[str, str] | None = None  # its text's sha256 and MinHash (dedup.fingerprint), to find duplicates again
 
 
 def input_key(source_sha256: str, config_sha256: str, repeated_sha256: str, archive_path: str) -> str:
@@ -125,8 +126,12 @@ class Manifest:
 
 def _entry_json(entry: Entry) -> dict[str, Any]:
     """One entry as stored; `record` only in shard formats."""
-    item = {"input": entry.input, "key": entry.key, "row": entry.row}
-    return item if entry.record is None else {**item, "record": entry.record}
+    item: dict[str, Any] = {"input": entry.input, "key": entry.key, "row": entry.row}
+    if entry.record is not None:
+        item["record"] = entry.record
+    if entry.dedup is not None:
+        item["dedup"] = entry.dedup
+    return item
 
 
 def _journal(path: Path) -> dict[str, Entry]:

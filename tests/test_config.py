@@ -16,7 +16,7 @@ AD_RULES = ", ".join(sorted(rule["name"] for rule in builtin_catalogue()["ad"]["
 # (case, YAML text, [(location, fragment of the message)]) - every listed problem must be reported, and no other.
 BAD = [
     ("unknown top-level key", "bogus: 1\n",
-     [("bogus", "unknown key 'bogus'; valid keys here: classify, exclude, include, input, limits, metadata, output, read, repair, segment, steps, workers, write")]),
+     [("bogus", "unknown key 'bogus'; valid keys here: classify, dedup, exclude, include, input, limits, metadata, output, read, repair, segment, steps, workers, write")]),
     ("unknown nested key", "repair:\n  fix_encodin: true\n",
      [("repair -> fix_encodin", "unknown key 'fix_encodin'; valid keys here: collapse_spaces, fix_character_width, fix_encoding,")]),
     ("unknown key in a rule", "classify:\n  categories:\n    ad:\n      rules:\n        - {name: x, kind: exact, phrases: [a], colour: red}\n",
