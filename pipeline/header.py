@@ -117,7 +117,7 @@ def label_header(units: list[Unit], facts: list[tuple[bool, int]], first_body: i
     for i in range(max(0, anchor - BEFORE_TITLE), min(len(units), anchor + AFTER_TITLE + 1)):
         if i == title:
             continue
-        if after_by and nwords[i] <= MAX_NAME_LINE_WORDS and byline_authors(f"By {units[i].text}"):
+        if after_by and nwords[i] <= MAX_NAME_LINE_WORDS and _names_after_by(units[i].text):
             units[i].label, units[i].rule = "byline", "header.byline_after_by"
         else:
             near = title is not None and 0 < i - title <= NAME_LINE_AFTER and _dated_nearby(units, i)
@@ -131,6 +131,13 @@ def label_header(units: list[Unit], facts: list[tuple[bool, int]], first_body: i
         _any_dateline(units, nwords, anchor, meta, languages)
     if not any(u.label == "byline" and u.rule != "header.byline" or (u.label == "byline" and byline_authors(u.text)) for u in units):
         _far_byline(units, nwords, anchor)
+
+
+def _names_after_by(text: str) -> list[str]:
+    """Authors of the line below a lone 'By': its own byline ('by Jane Doe'), or the line read as if 'By' opened it."""
+    if _BY_ALONE.match(text.strip()):
+        return []
+    return byline_authors(text) or byline_authors(f"By {text}")
 
 
 def _dated_nearby(units: list[Unit], i: int) -> bool:
@@ -148,7 +155,7 @@ def _far_byline(units: list[Unit], nwords: list[int], anchor: int) -> None:
         if (not unit.kept or (n <= FAR_KEPT_BYLINE_WORDS and not ends_sentence(unit.text))) and n <= MAX_BYLINE_WORDS and explicit_byline(unit.text):
             found.append((i, "header.byline_elsewhere"))
         elif i + 1 < len(units) and _BY_ALONE.match(unit.text.strip()) and nwords[i + 1] <= MAX_NAME_LINE_WORDS \
-                and units[i + 1].label not in ("title", "dateline") and byline_authors(f"By {units[i + 1].text}"):
+                and units[i + 1].label not in ("title", "dateline") and _names_after_by(units[i + 1].text):
             found.append((i + 1, "header.byline_after_by"))
     if found:
         i, rule = min(found, key=lambda f: abs(f[0] - anchor))

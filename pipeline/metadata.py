@@ -51,6 +51,10 @@ _ROLE = re.compile(
     r"consultant|journalist|gardener|author)$",
     re.IGNORECASE,
 )
+# Page elements that a lone "By" above them never introduces ("By" / "Recent Posts").
+_PAGE_WORDS = re.compile(r"\b(?:home|menu|search|share|subscribe|login|sign|read|more|related|posts?|recent|contact|comments?|"
+                         r"reply|follow|categories|tags|profile|written|posted|published)\b", re.IGNORECASE)
+_PLAIN = re.compile(r"[\w'’ .&-]+")
 _CREDENTIAL = re.compile(r"^(?:[A-Z][A-Za-z]?\.?){1,3}\.?[®]?$|^(?:M\.D\.|Ph\.?D\.?|MD|PhD|RN|RD|CFP®?|CPA|MBA|DVM|MS|MA|BSc|MSc)$")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞА-Я][\w'’.-]*|\([\w.-]+\)|de|da|di|del|der|den|van|von|la|le|bin|al|dos|du|ter|y)$")
 # Separators between a headline and a site name in an HTML <title>.
@@ -74,6 +78,13 @@ def looks_like_name(text: str) -> bool:
             and not _NOT_NAME.search(text) and any(len(t.strip(".")) > 1 for t in tokens))
 
 
+def _end(rest: str) -> str:
+    """The names part without trailing punctuation; a final dot stays on a credential or initial ('Ph.D.', 'Jr.')."""
+    rest = rest.strip(" ,;:*")
+    last = rest.split()[-1] if rest.split() else ""
+    return rest if last.endswith(".") and ("." in last[:-1] or len(last) <= 3) else rest.strip(" .,;:*")
+
+
 def split_names(text: str) -> list[str]:
     """Authors in 'Jane Doe, John Roe and Ann Poe'; credentials ('MD', 'Ph.D.') stay with their name."""
     names: list[str] = []
@@ -85,7 +96,8 @@ def split_names(text: str) -> list[str]:
             names[-1] = f"{names[-1]}, {part}"
             continue
         part = _drop_role(_dedupe(part.rstrip(".*")))
-        if looks_like_name(part) or (not names and len(part.split()) == 1 and part[:1].isupper() and not _NOT_NAME.search(part)):
+        single = len(part.split()) == 1 and part[:1].isupper() and not _NOT_NAME.search(part)
+        if looks_like_name(part) or (single and all(len(n.split()) == 1 for n in names)):  # "Linny and Peter"
             names.append(part)
         else:
             break  # a role such as 'Staff Writer' ends the list
@@ -113,21 +125,21 @@ def byline_authors(text: str) -> list[str]:
     text = text.strip(" \t-–—|•·●")
     match = _BY.match(text)
     if match:
-        rest = _TAIL.sub("", text[match.end():]).strip(" .,;:*")
+        rest = _end(_TAIL.sub("", text[match.end():]))
         names = split_names(rest)
         if _WEAK_BY.match(text) and not any(len(n.split()) > 1 for n in names):
             return []
         # After an explicit "By", a short lower-case or one-word signature ("by time news") is still a name,
         # on a short line only: "By continuing on our website, you agree..." is a sentence.
         lenient = [rest] if 1 <= len(rest.split()) <= 4 and len(text.split()) <= LENIENT_MAX_WORDS and has_letters(rest) \
-            and not re.search(r"[.!?,;:]", rest) and not _FILTER.search(rest) else []
+            and _PLAIN.fullmatch(rest) and not _FILTER.search(rest) and not _PAGE_WORDS.search(rest) else []
         return names or lenient
     written = _WRITTEN_BY.search(text)
     if written:
-        return split_names(_TAIL.sub("", text[written.end():]).strip(" .,;:*"))
+        return split_names(_end(_TAIL.sub("", text[written.end():])))
     inline = _INLINE_BY.search(text)
     if inline and inline.start() > 0 and has_date(text):
-        rest = _TAIL.sub("", text[inline.end():]).strip(" .,;:*")
+        rest = _end(_TAIL.sub("", text[inline.end():]))
         signature = len(rest.split()) <= 3 and all(w[:1].isupper() or w.isalnum() for w in rest.split()) and not _FILTER.search(rest)
         return split_names(rest) or ([rest] if rest and signature and not re.search(r"[.!?,;:]", rest) else [])
     return []
@@ -194,8 +206,9 @@ def _authors(units: list[Unit]) -> tuple[list[str], Unit | None]:
     ranked = sorted((u for u in units if u.label in ("byline", "dateline")),
                     key=lambda u: _AUTHOR_RULES.index(u.rule) if u.label == "byline" and u.rule in _AUTHOR_RULES else len(_AUTHOR_RULES))
     for unit in ranked:
-        text = f"By {unit.text}" if unit.rule == "header.byline_after_by" else unit.text  # the 'By' stood on the line above
-        names = byline_authors(text) or name_line_authors(text) or _name_segment(text)
+        names = byline_authors(unit.text) or name_line_authors(unit.text) or _name_segment(unit.text)
+        if not names and unit.rule == "header.byline_after_by":
+            names = byline_authors(f"By {unit.text}")  # the 'By' stood on the line above
         if names:
             return names, unit
     return [], None

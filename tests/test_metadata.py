@@ -39,6 +39,8 @@ BYLINES = [
     ("Written By: Jane Doe Executive Digital Editor", ["Jane Doe"]),
     ("Interview by Jane Doe", ["Jane Doe"]),
     ("By Jane Doe*", ["Jane Doe"]),
+    ("Written by Jane Doe, Ph.D.", ["Jane Doe, Ph.D."]),
+    ("Written By Anna and Peter", ["Anna", "Peter"]),
 ]
 NOT_BYLINES = [
     "Photo: Jane Doe",
@@ -52,6 +54,8 @@ NOT_BYLINES = [
     "Door Locks",
     "By continuing on our website, you agree to our use of cookies",
     "Reviewed by Jane Doe",
+    "By Recent Posts",
+    "by intro ⟨h",
 ]
 NAME_LINES = [
     ("Faith Katunga • Oct 20, 2025", ["Faith Katunga"]),
