@@ -107,15 +107,19 @@ def _read_input(file: str) -> tuple[bytes, str]:
 
 def _clean(file: str, config_path: str | None) -> tuple[dict[str, Any], list[str], list[Any]]:
     """Cleans FILE; returns the article, the input lines and the units."""
-    from .document import Document
     from .limits import document_limits
-    from .process import STEPS, Context, article
+    from .process import STEPS, Context, article, document
+    from .sources import records
 
     ctx = Context(_config(config_path))
     raw, name = _read_input(file)
-    doc = Document(path=name, raw=raw)
     try:
-        with document_limits(raw, name, ctx.config.limits):
+        found = records(name, raw, ctx.config)
+        if len(found) != 1 or found[0].error:
+            reason = f"{found[0].location}: {found[0].error}" if len(found) == 1 else f"holds {len(found)} records"
+            raise UsageError(f"{name}: {reason}; `pipeline run` archives each record of an export")
+        doc = document(found[0], name)
+        with document_limits(doc.raw, name, ctx.config.limits):
             for step in ctx.config.steps:
                 doc = STEPS[step](doc, ctx)
     except PipelineError as exc:

@@ -195,6 +195,44 @@ class DedupConfig(Section):
     shingle_words: int = Field(5, ge=1)  # words per n-gram: 5 is the usual choice for web text (long enough to be rare)
 
 
+_KEY = re.compile(r"^[^.\s]+(?:\.[^.\s]+)*$")  # a key, or a dotted path into nested objects ("meta.url")
+
+
+class JsonKeys(Section):
+    """Keys of a JSON/JSON Lines scraper export, each a list tried in order (a dotted key looks into nested objects).
+
+    The defaults cover the common scrapers' names; the first key a record holds wins.
+    """
+
+    text: list[str] = ["text", "content", "body", "article", "maintext", "article_text"]
+    title: list[str] = ["title", "headline"]
+    url: list[str] = ["url", "link", "canonical_url", "source_url", "permalink"]
+    date: list[str] = ["date", "published", "published_at", "date_published", "datePublished", "pubdate", "date_publish"]
+    author: list[str] = ["author", "authors", "byline", "creator"]
+    records: list[str] = ["articles", "items", "data", "results", "posts", "records"]  # an object holding the list
+
+    @field_validator("text", "title", "url", "date", "author", "records", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("text", "title", "url", "date", "author", "records")
+    @classmethod
+    def _keys_well_formed(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("needs at least one key")
+        bad = [k for k in value if not _KEY.match(k)]
+        if bad:
+            raise ValueError(f"not a key or a dotted path: {', '.join(repr(k) for k in bad)} (no spaces, no empty parts)")
+        return value
+
+
+class SourcesConfig(Section):
+    """How the input kinds are read."""
+
+    keys: JsonKeys = JsonKeys()  # record keys of JSON/JSON Lines exports and Markdown front matter
+
+
 class LimitsConfig(Section):
     """Per-document limits: a pathological input fails on its own instead of hanging or exhausting the run."""
 
@@ -216,7 +254,8 @@ class Config(Section):
 
     input: str = "seeds"
     output: str = "archive"
-    include: list[str] = ["**/*.txt"]
+    # Every kind sources.READERS knows, plain or gzipped; other extensions, when included, are read as plain text.
+    include: list[str] = [f"**/*.{ext}{gz}" for ext in ("txt", "md", "html", "htm", "json", "jsonl") for gz in ("", ".gz")]
     exclude: list[str] = []
     steps: list[str] = list(STEP_ORDER)
     workers: int = Field(0, ge=0)  # 0 means one per core
@@ -227,6 +266,7 @@ class Config(Section):
     metadata: MetadataConfig = MetadataConfig()
     write: WriteConfig = WriteConfig()
     dedup: DedupConfig = DedupConfig()
+    sources: SourcesConfig = SourcesConfig()
     limits: LimitsConfig = LimitsConfig()
 
     @field_validator("steps")

@@ -28,6 +28,7 @@ class Document:
     """Everything known about one input as it moves through the steps."""
 
     path: str  # path relative to the input folder, with forward slashes
+    record: int | None = None  # line (JSON Lines) or position (JSON) of the record in an export; None for one-article files
     raw: bytes = b""
     encoding: str = ""
     text: str = ""
@@ -37,3 +38,4 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
     meta_source: dict[str, Any] = field(default_factory=dict)
     repeated: frozenset[str] = frozenset()  # fingerprints of lines that recur across the folder
+    given: dict[str, Any] = field(default_factory=dict)  # sources.Given values the input states (meta tags, record keys)

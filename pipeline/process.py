@@ -11,6 +11,8 @@ from . import __version__
 from .classify import classify
 from .config import Config
 from .document import Document
+from .errors import InputError
+from .given import apply_given
 from .limits import document_limits
 from .metadata import metadata, sha256, stats
 from .model import LineModel, load_model
@@ -18,6 +20,7 @@ from .read import read
 from .repair import repair
 from .rules import Matcher
 from .segment import segment
+from .sources import Record, records
 
 
 @dataclass
@@ -43,7 +46,7 @@ STEPS: dict[str, Step] = {
     "repair": lambda doc, ctx: repair(doc, ctx.config.repair),
     "segment": lambda doc, ctx: segment(doc, ctx.config.segment),
     "classify": lambda doc, ctx: classify(doc, ctx.config.classify, ctx.matcher, ctx.config.metadata, ctx.model),
-    "metadata": lambda doc, ctx: metadata(doc, ctx.config.metadata),
+    "metadata": lambda doc, ctx: apply_given(metadata(doc, ctx.config.metadata), ctx.config.metadata),
     "write": lambda doc, ctx: doc,  # the article is built by `article()`; files are written by the runner
 }
 
@@ -56,9 +59,10 @@ def process(doc: Document, ctx: Context) -> dict[str, Any]:
         return article(doc, ctx)
 
 
-def article_id(path: str) -> str:
-    """Stable id: derived from the input's relative path, so reruns and other machines agree."""
-    return hashlib.sha256(path.encode("utf-8")).hexdigest()[:16]
+def article_id(path: str, record: int | None = None) -> str:
+    """Stable id: derived from the input's relative path (and the record's number), so reruns and other machines agree."""
+    key = path if record is None else f"{path}#{record}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 def article(doc: Document, ctx: Context) -> dict[str, Any]:
@@ -71,11 +75,13 @@ def article(doc: Document, ctx: Context) -> dict[str, Any]:
     by_category = dict(sorted(Counter(u.label for u in removed).items()))
     enough = len(text) >= ctx.config.metadata.language_min_chars
     return {
-        "id": article_id(doc.path),
-        "source": {"path": doc.path, "sha256": hashlib.sha256(doc.raw).hexdigest(), "encoding": doc.encoding, "bytes": len(doc.raw)},
+        "id": article_id(doc.path, doc.record),
+        "source": source(doc),
         "title": doc.meta.get("title"),
         "authors": doc.meta.get("authors", []),
         "published": doc.meta.get("published"),
+        "url": doc.meta.get("url"),
+        "site": doc.meta.get("site"),
         "language": doc.language if enough else None,
         "text": text,
         "paragraphs": [{"type": u.kind if u.label != "heading" else "heading", "text": u.text} for u in kept],
@@ -89,6 +95,44 @@ def article(doc: Document, ctx: Context) -> dict[str, Any]:
     }
 
 
+def source(doc: Document) -> dict[str, Any]:
+    """Where an article came from; the record's number only for an export holding several."""
+    found: dict[str, Any] = {"path": doc.path}
+    if doc.record is not None:
+        found["record"] = doc.record
+    found.update(sha256=hashlib.sha256(doc.raw).hexdigest(), encoding=doc.encoding, bytes=len(doc.raw))
+    return found
+
+
+def document(record: Record, path: str, repeated: frozenset[str] = frozenset()) -> Document:
+    """The Document of one record of the input at `path`."""
+    return Document(path=path, raw=record.raw, text=record.text, encoding=record.encoding, record=record.number,
+                    given=record.given, repeated=repeated)
+
+
+def clean_records(raw: bytes, path: str, ctx: Context, repeated: frozenset[str] = frozenset()
+                  ) -> list[tuple[Record, dict[str, Any] | None, str | None]]:
+    """Cleans every record of one input: (record, article or None, reason it failed or None) each, in order.
+
+    Raises InputError when the input as a whole is unusable (not JSON, not gzip, ...)."""
+    done: list[tuple[Record, dict[str, Any] | None, str | None]] = []
+    for record in records(path, raw, ctx.config):
+        if record.error is not None:
+            done.append((record, None, record.error))
+            continue
+        try:
+            done.append((record, process(document(record, path, repeated), ctx), None))
+        except InputError as exc:
+            done.append((record, None, exc.reason))
+    return done
+
+
 def clean_bytes(raw: bytes, path: str, ctx: Context, repeated: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """Cleans one input given as bytes; raises InputError when it cannot be read."""
-    return process(Document(path=path, raw=raw, repeated=repeated), ctx)
+    """Cleans one input given as bytes, its kind told by the extension of `path`; raises InputError when it cannot
+    be read or holds several records (see clean_records)."""
+    found = records(path, raw, ctx.config)
+    if len(found) != 1:
+        raise InputError(path, f"holds {len(found)} records; clean them with clean_records")
+    if found[0].error is not None:
+        raise InputError(path, f"{found[0].location}: {found[0].error}")
+    return process(document(found[0], path, repeated), ctx)

@@ -66,13 +66,17 @@ def normalise_newlines(text: str) -> str:
 
 
 def read(doc: Document, config: ReadConfig) -> Document:
-    """Decodes `doc.raw` into `doc.text`."""
-    try:
-        text, encoding = decode(doc.raw, config)
-    except (ValueError, UnicodeDecodeError, LookupError) as exc:
-        raise InputError(doc.path, str(exc)) from None
+    """Decodes `doc.raw` into `doc.text`, unless an input reader already gave the text (Markdown, HTML, records)."""
+    if doc.encoding:
+        text, encoding = doc.text, doc.encoding
+    else:
+        try:
+            text, encoding = decode(doc.raw, config)
+        except (ValueError, UnicodeDecodeError, LookupError) as exc:
+            raise InputError(doc.path, str(exc)) from None
     if not text.strip():
-        raise InputError(doc.path, "blank: the file holds only whitespace" if doc.raw else "empty file")
+        raise InputError(doc.path, ("blank: no text once the markup is removed" if doc.encoding else
+                                    "blank: the file holds only whitespace") if doc.raw else "empty file")
     doc.text = normalise_newlines(text)
     doc.encoding = encoding
     return doc

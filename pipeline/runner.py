@@ -16,11 +16,12 @@ from .classify import fingerprint
 from .config import Config
 from .engine import Engine, InProcess, chunked, make_engine
 from .errors import InputError, PipelineError, UsageError
-from .process import Context, clean_bytes
-from .read import decode, normalise_newlines
 from . import dedup
+from .process import Context, clean_records
+from .read import normalise_newlines
 from .sinks import Output
-from .state import (STATE_FILE, Entry, Leftovers, Manifest, Saver, check_inputs, input_key, locked, remove_temp_files,
+from .sources import Record, multi, texts
+from .state import (INCOMPLETE, LEGACY_FILES, STATE_FILE, Entry, Leftovers, Manifest, Saver, check_inputs, input_key, locked, remove_temp_files,
                     repeated_sha256, settle)
 
 
@@ -76,6 +77,9 @@ def scan(root: Path, config: Config, skip: Path | None = None) -> tuple[list[str
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=unlistable, followlinks=False):
         here = Path(dirpath)
+        if here != root and not {STATE_FILE, *LEGACY_FILES[:1]}.isdisjoint(filenames):
+            dirnames[:] = []  # an archive of ours inside the input folder: its .json files are no scraper exports
+            continue
         for name in [d for d in dirnames if (here / d).is_symlink()]:
             if not (here / name).resolve().is_relative_to(real_root):
                 refused.append({"path": _printable((here / name).relative_to(root).as_posix()),
@@ -125,11 +129,14 @@ RESERVED = frozenset({"index.json", "run.json", ".pipeline-state.json", RUN_FILE
 
 
 def output_paths(inputs: list[str]) -> dict[str, str]:
-    """Archive path of each input: the same relative path with .json; colliding names keep their extension."""
+    """Archive path of each input: the same relative path with .json; colliding names keep their extension.
+
+    An export holding one article per record (JSON, JSON Lines) gets a folder named like the input itself,
+    with one `<record number>.json` per record (see record_path)."""
     out: dict[str, str] = {}
     taken: set[str] = set(RESERVED)
     for rel in inputs:
-        candidate = str(PurePosixPath(rel).with_suffix(".json")) if PurePosixPath(rel).suffix else rel + ".json"
+        candidate = _archive_name(rel)
         n = 0
         while candidate in taken:  # a.txt and a.md both included: the second keeps its extension, then a counter
             n += 1
@@ -137,6 +144,21 @@ def output_paths(inputs: list[str]) -> dict[str, str]:
         taken.add(candidate)
         out[rel] = candidate
     return out
+
+
+def _archive_name(rel: str) -> str:
+    """`a/b.txt` -> `a/b.json`, `a/b.txt.gz` -> `a/b.json`; an export `a/feed.jsonl` -> the folder `a/feed.jsonl`."""
+    if multi(rel):
+        return rel
+    path = PurePosixPath(rel)
+    if path.suffix.lower() == ".gz":
+        path = path.with_suffix("")
+    return str(path.with_suffix(".json")) if path.suffix else str(path) + ".json"
+
+
+def record_path(target: str, record: Record) -> str:
+    """Archive path of one record: `<export's folder>/<line or position>.json`, or the input's own archive path."""
+    return target if record.number is None else f"{target}/{record.number}.json"
 
 
 def repeated_lines(root: Path, inputs: list[str], config: Config, engine: Engine | None = None,
@@ -149,36 +171,43 @@ def repeated_lines(root: Path, inputs: list[str], config: Config, engine: Engine
     per_folder: dict[str, list[str]] = defaultdict(list)
     for rel in inputs:
         per_folder[str(PurePosixPath(rel).parent)].append(rel)
-    thresholds = {folder: max(rep.min_files, rep.min_share * len(files)) for folder, files in per_folder.items()}
-    counted = [folder for folder, files in per_folder.items() if rep.enabled and len(files) >= thresholds[folder]]
+    # Each record of an export counts as a file would; how many an export holds is known once it is read.
+    counted = [folder for folder, files in per_folder.items()
+               if rep.enabled and (len(files) >= rep.min_files or any(multi(rel) for rel in files))]
     result = {folder: frozenset[str]() for folder in per_folder}
     jobs = [(folder, str(root / rel)) for folder in counted for rel in per_folder[folder]]
     if not jobs:
         return result
     engine = engine or InProcess(_init_worker, (config, str(root)))
     counts: dict[str, Counter[str]] = defaultdict(Counter)
+    documents: Counter[str] = Counter()
     found = engine.map_chunks(_fingerprint_chunk, jobs, _chunksize(len(jobs), engine.workers))
-    for (folder, _), fingerprints in zip(jobs, _progress(found, len(jobs), "pass 1", progress)):
-        counts[folder].update(fingerprints)
+    for (folder, _), per_record in zip(jobs, _progress(found, len(jobs), "pass 1", progress)):
+        documents[folder] += len(per_record)
+        for fingerprints in per_record:
+            counts[folder].update(fingerprints)
     for folder, counter in counts.items():
-        result[folder] = frozenset(fp for fp, n in counter.items() if n >= thresholds[folder])
+        threshold = max(rep.min_files, rep.min_share * documents[folder])
+        result[folder] = frozenset(fp for fp, n in counter.items() if n >= threshold)
     return result
 
 
-def _fingerprint_chunk(jobs: list[tuple[str, str]]) -> list[set[str]]:
+def _fingerprint_chunk(jobs: list[tuple[str, str]]) -> list[list[set[str]]]:
     """Fingerprints of each file of a chunk, in a worker."""
     config = _WORKER["ctx"].config if "ctx" in _WORKER else _WORKER["config"]
     return [_file_fingerprints(Path(path), config) for _, path in jobs]
 
 
-def _file_fingerprints(path: Path, config: Config) -> set[str]:
-    """Distinct fingerprints of the short lines of one file; unreadable files count for nothing."""
+def _file_fingerprints(path: Path, config: Config) -> list[set[str]]:
+    """Distinct fingerprints of the short lines of each record of one file; an unreadable file counts as one
+    document with no lines, an unreadable export as none."""
     try:
-        text, _ = decode(path.read_bytes(), config.read)
-    except (OSError, ValueError, UnicodeDecodeError, LookupError):
-        return set()
+        found = texts(path.name, path.read_bytes(), config)
+    except (OSError, InputError, ValueError, UnicodeDecodeError, LookupError):
+        return [] if multi(path.name) else [set()]
     limit = config.classify.repetition.max_words
-    return {fingerprint(line) for line in normalise_newlines(text).split("\n") if line.strip() and len(line.split()) <= limit}
+    return [{fingerprint(line) for line in normalise_newlines(text).split("\n") if line.strip() and len(line.split()) <= limit}
+            for text in found]
 
 
 def write_json(path: Path, data: Any, indent: int | None) -> None:
@@ -194,9 +223,11 @@ def write_json(path: Path, data: Any, indent: int | None) -> None:
 
 
 _WORKER: dict[str, Any] = {}
-Job = tuple[str, str, str]  # input path, relative path, archive path
-# relative path, index row or None, error or None, and what the parent needs besides (the article, for shards)
-Result = tuple[str, "dict[str, Any] | None", "str | None", "dict[str, Any]"]
+Job = tuple[str, str, str]  # input path, relative path, archive path (a folder for an export)
+# archive path, index row or None, error or None, location of a record ("line 3") or "", and what the parent needs
+# besides (the article, for shards; the recorded entry, for a skipped input)
+Item = tuple[str, "dict[str, Any] | None", "str | None", str, "dict[str, Any]"]
+Result = tuple[str, list[Item]]  # relative path, one item per record (one for a one-article file)
 
 
 def _init_worker(config: Config, out: str) -> None:
@@ -213,27 +244,34 @@ def _context() -> Context:
 
 
 def _work(job: Job, repeated: frozenset[str]) -> Result:
-    """Cleans one file and writes its article, in a worker; returns its index row or the reason it failed."""
+    """Cleans one file and writes its articles, in a worker; returns an index row or the reason it failed per record."""
     path, rel, target = job
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        return rel, None, f"cannot read: {exc.strerror or exc}", {}
+        return rel, [(target, None, f"cannot read: {exc.strerror or exc}", "", {})]
     ctx = _context()
     try:
-        art = clean_bytes(raw, rel, ctx, repeated)
+        done = clean_records(raw, rel, ctx, repeated)
     except InputError as exc:
-        return rel, None, exc.reason, {}
+        return rel, [(target, None, exc.reason, "", {})]
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run; the reason is recorded
-        return rel, None, f"internal error: {type(exc).__name__}: {exc}", {}
+        return rel, [(target, None, f"internal error: {type(exc).__name__}: {exc}", "", {})]
+    return rel, [_write(record_path(target, record), art, error, record.location, ctx) for record, art, error in done]
+
+
+def _write(target: str, art: dict[str, Any] | None, error: str | None, location: str, ctx: Context) -> Item:
+    """Writes one article (or hands it to the parent, which writes the shards in input order); its index row, or why it failed."""
+    if art is None:
+        return target, None, error, location, {}
     carry = {"dedup": dedup.fingerprint(art, ctx.config.dedup) if ctx.config.dedup.enabled else None}
     if ctx.config.write.format != "json":
-        return rel, index_row(art, target), None, {**carry, "article": art}  # the parent writes the shards, in order
+        return target, index_row(art, target), None, location, {**carry, "article": art}
     try:
         write_json(_WORKER["out"] / target, art, ctx.config.write.indent)
     except OSError as exc:
-        return rel, None, f"cannot write {target}: {exc.strerror or exc}", {}
-    return rel, index_row(art, target), None, carry
+        return target, None, f"cannot write {target}: {exc.strerror or exc}", location, {}
+    return target, index_row(art, target), None, location, carry
 
 
 def _work_chunks(payloads: list[tuple[dict[str, frozenset[str]], list[Job]]]) -> list[Result]:
@@ -316,21 +354,25 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
         repeated = repeated_lines(root, inputs, config, executor, progress)
         context = {folder: repeated_sha256(fps) for folder, fps in repeated.items()}
         keys = {rel: input_key(digests[rel], config_sha256, context[_folder(rel)], targets[rel]) for rel in inputs}
-        fresh = {} if force else {rel: e for rel in inputs if (e := previous.fresh(rel, targets[rel], keys[rel], out))}
-        fresh = output.usable(fresh)
+        fresh = {} if force else {rel: e for rel in inputs if (e := previous.fresh(rel, targets[rel], keys[rel], out, multi(rel)))}
+        usable = output.usable({path: entry for found in fresh.values() for path, entry in found})
+        fresh = {rel: found for rel, found in fresh.items() if all(path in usable for path, _ in found)}
         todo = [job for job in jobs if job[1] not in fresh]
         results = _progress(_results(todo, repeated, executor), len(todo), "clean", progress)
         with _IndexWriter(out / "index.jsonl") as index, output:
-            for rel, row, error, carry in _with_skipped(inputs, fresh, results):
-                if row is None:
-                    report.failed.append({"path": rel, "reason": error or "unknown error"})
-                    continue
-                entry = fresh.get(rel) or Entry(rel, keys[rel], row, dedup=carry.get("dedup"))
-                entry = output.put(entry, carry.get("article"), duplicates.check(row["id"], entry.dedup) if duplicates else None)
-                report.archived += 1
-                report.removed_by_category.update(row["removed_by_category"])
-                index.write(entry.row)
-                saver.add(targets[rel], entry)
+            for rel, items in _with_skipped(inputs, fresh, results):
+                # An export with a bad record is redone by every run, so its failure is reported each time.
+                key = keys[rel] if all(item[1] is not None for item in items) else INCOMPLETE
+                for target, row, error, location, carry in items:
+                    if row is None:
+                        report.failed.append(failure(rel, error or "unknown error", location))
+                        continue
+                    entry = carry.get("entry") or Entry(rel, key, row, dedup=carry.get("dedup"))
+                    entry = output.put(entry, carry.get("article"), duplicates.check(row["id"], entry.dedup) if duplicates else None)
+                    report.archived += 1
+                    report.removed_by_category.update(row["removed_by_category"])
+                    index.write(entry.row)
+                    saver.add(target, entry)
     finally:
         executor.close()
     report.skipped = len(fresh)
@@ -343,10 +385,15 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
     return report
 
 
-def _with_skipped(inputs: list[str], fresh: dict[str, Entry], results: Iterator[Result]) -> Iterator[Result]:
-    """The results of the redone inputs and the recorded rows of the skipped ones, in input order."""
+def failure(rel: str, reason: str, location: str = "") -> dict[str, str]:
+    """A run report `failed` entry; `location` ("line 3", "record 3") for one bad record of an export."""
+    return {"path": rel, "location": location, "reason": reason} if location else {"path": rel, "reason": reason}
+
+
+def _with_skipped(inputs: list[str], fresh: dict[str, list[tuple[str, Entry]]], results: Iterator[Result]) -> Iterator[Result]:
+    """The results of the redone inputs and the recorded entries of the skipped ones, in input order."""
     for rel in inputs:
-        yield (rel, fresh[rel].row, None, {}) if rel in fresh else next(results)
+        yield (rel, [(path, e.row, None, "", {"entry": e}) for path, e in fresh[rel]]) if rel in fresh else next(results)
 
 
 def _previous(out: Path, fmt: str) -> Manifest:
@@ -361,7 +408,8 @@ def index_row(art: dict[str, Any], archive_path: str) -> dict[str, Any]:
     """One line of index.jsonl."""
     return {
         "id": art["id"], "path": art["source"]["path"], "archive_path": archive_path, "title": art["title"],
-        "published": art["published"], "language": art["language"], "words": art["stats"]["words"],
+        "published": art["published"], "url": art["url"], "site": art["site"], "language": art["language"],
+        "words": art["stats"]["words"],
         "removed": sum(art["stats"]["removed_by_category"].values()),
         "removed_by_category": art["stats"]["removed_by_category"], "duplicate_of": art["duplicate_of"],
     }

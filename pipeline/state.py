@@ -22,6 +22,7 @@ from .limits import overrun, size_overrun
 # No `.json` suffix on the run's own files: `archive/**/*.json` (DuckDB, shells) then matches the articles only.
 STATE_FILE = ".pipeline-state"
 LEGACY_FILES = (".pipeline-state.json", "run.json")  # their names in older archives; removed by the next run
+INCOMPLETE = "incomplete"  # the key of the articles of an export with a bad record: never fresh, so redone
 JOURNAL_FILE = ".pipeline-journal.jsonl"  # one line per article archived by a run that has not finished yet
 FORMAT = 1
 _CODE = {".py", ".yaml", ".json", ".txt"}  # package files whose content shapes an article
@@ -109,14 +110,18 @@ class Manifest:
         manifest.entries.update(_journal(out / JOURNAL_FILE))
         return manifest
 
-    def fresh(self, rel: str, archive_path: str, key: str, out: Path) -> Entry | None:
-        """The entry of `rel` when its archive file is present and was made under the same key."""
-        entry = self.entries.get(archive_path)
-        if entry is None or entry.input != rel or entry.key != key:
+    def fresh(self, rel: str, archive_path: str, key: str, out: Path, records: bool = False) -> list[tuple[str, Entry]] | None:
+        """The entries of `rel` when all its archive files are present and were made under the same key.
+
+        With `records`, `archive_path` is an export's folder and every entry of `rel` under it counts."""
+        if records:
+            found = [(p, e) for p, e in self.entries.items() if e.input == rel and p.startswith(archive_path + "/")]
+        else:
+            found = [(archive_path, self.entries[archive_path])] if archive_path in self.entries else []
+        # A shard record (e.record) is checked when read.
+        if not found or any(e.input != rel or e.key != key or (e.record is None and not (out / p).is_file()) for p, e in found):
             return None
-        if entry.record is None and not (out / archive_path).is_file():  # a shard record is checked when read
-            return None
-        return entry
+        return sorted(found, key=lambda item: _record_order(item[0]))
 
     def as_json(self) -> dict[str, Any]:
         """The manifest file contents; sorted, so equal archives have equal manifests."""
@@ -149,6 +154,12 @@ def _journal(path: Path) -> dict[str, Entry]:
         except (ValueError, TypeError, KeyError, AttributeError):
             continue
     return entries
+
+
+def _record_order(archive_path: str) -> tuple[int, str]:
+    """Records of an export in their order in the file (`feed.jsonl/10.json` after `feed.jsonl/9.json`)."""
+    stem = archive_path.rsplit("/", 1)[-1].removesuffix(".json")
+    return (int(stem), "") if stem.isdigit() else (0, archive_path)
 
 
 @dataclass

@@ -16,7 +16,12 @@ AD_RULES = ", ".join(sorted(rule["name"] for rule in builtin_catalogue()["ad"]["
 # (case, YAML text, [(location, fragment of the message)]) - every listed problem must be reported, and no other.
 BAD = [
     ("unknown top-level key", "bogus: 1\n",
-     [("bogus", "unknown key 'bogus'; valid keys here: classify, dedup, exclude, include, input, limits, metadata, output, read, repair, segment, steps, workers, write")]),
+     [("bogus", "unknown key 'bogus'; valid keys here: classify, dedup, exclude, include, input, limits, metadata, output, read, repair, segment, sources, steps, workers, write")]),
+    ("unknown record key field", "sources:\n  keys:\n    txt: [body]\n",
+     [("sources -> keys -> txt", "unknown key 'txt'; valid keys here: author, date, records, text, title, url")]),
+    ("empty record key list", "sources:\n  keys:\n    text: []\n", [("sources -> keys -> text", "needs at least one key")]),
+    ("malformed record keys", "sources:\n  keys:\n    url: ['a b', 'meta..url']\n    date: [3]\n",
+     [("sources -> keys -> url", "not a key or a dotted path: 'a b', 'meta..url'"), ("sources -> keys -> date -> 0", "valid string")]),
     ("unknown nested key", "repair:\n  fix_encodin: true\n",
      [("repair -> fix_encodin", "unknown key 'fix_encodin'; valid keys here: collapse_spaces, fix_character_width, fix_encoding,")]),
     ("unknown key in a rule", "classify:\n  categories:\n    ad:\n      rules:\n        - {name: x, kind: exact, phrases: [a], colour: red}\n",

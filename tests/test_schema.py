@@ -14,8 +14,8 @@ from conftest import REPO, SEED_IDS, read_json
 from pipeline.cli import cli
 from pipeline.schema import article_schema
 
-INDEX_KEYS = {"id", "path", "archive_path", "title", "published", "language", "words", "removed", "removed_by_category",
-              "duplicate_of"}
+INDEX_KEYS = {"id", "path", "archive_path", "title", "published", "url", "site", "language", "words", "removed",
+              "removed_by_category", "duplicate_of"}
 
 
 @pytest.fixture(scope="module")

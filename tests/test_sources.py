@@ -1,0 +1,202 @@
+"""Input kinds: Markdown, HTML, JSON and JSON Lines exports, gzip; stated metadata, url/site, bad records, record keys."""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline import run
+from pipeline.config import build_config, load_config
+from pipeline.errors import InputError
+from pipeline.process import Context, article_id, clean_bytes
+from pipeline.sources import kind, records
+
+CTX = Context(load_config(None))
+BODY = [
+    "A powerful storm swept across the eastern coast on Tuesday night, knocking out power to thousands of homes "
+    "and closing roads in several towns along the shore.",
+    "Officials said crews would work through the night to restore electricity, and urged residents to stay indoors "
+    "until the winds eased on Wednesday morning.",
+    "Forecasters expect calmer weather by the weekend, although rivers in the region could stay high for several days.",
+]
+P1_MD = ("A powerful **storm** swept across the eastern coast on Tuesday night, knocking out power to\nthousands of homes "
+         "and closing roads in [several towns](https://example.org/towns) along the shore.")
+
+# (name, bytes): the same article in each kind; the archive must hold exactly BODY as its paragraphs.
+KINDS = [
+    ("plain.txt", "\n\n".join(BODY).encode()),
+    ("notes.md", f"# Storm hits the coast\n\n{P1_MD}\n\n{BODY[1]}\n\n_{BODY[2]}_\n".encode()),
+    ("page.html", ("<html><head><title>Storm hits the coast | Bugle</title><style>p {color: red}</style></head><body>"
+                   f"<h1>Storm hits the coast</h1><div><p>{BODY[0].replace('storm', '<b>storm</b>')}</p>"
+                   f"<p>{BODY[1]}</p><p>{BODY[2]}</p></div><script>var x = '<p>not text</p>';</script></body></html>").encode()),
+    ("page.htm", f"<p>{BODY[0]}</p><p>{BODY[1]}<p>{BODY[2]}".encode("cp1252")),
+    ("one.json", json.dumps({"title": "Storm hits the coast", "text": "\n\n".join(BODY)}).encode()),
+]
+
+
+def _paragraphs(art: dict[str, Any]) -> list[str]:
+    return [p["text"] for p in art["paragraphs"] if p["type"] == "paragraph"]
+
+
+@pytest.mark.parametrize(("name", "data"), KINDS, ids=[k[0] for k in KINDS])
+def test_each_kind_gives_the_same_body(name: str, data: bytes) -> None:
+    """Markup is gone, every body paragraph is there as written; title comes from the markup or the record."""
+    found = records(name, data, CTX.config)
+    assert len(found) == 1
+    art = clean_bytes(data, name, CTX) if not name.endswith(".json") else None
+    if art is None:  # a one-object JSON file is an export of one record
+        from pipeline.process import clean_records
+        [(record, art, error)] = clean_records(data, name, CTX)
+        assert error is None and record.number == 1
+    assert _paragraphs(art) == BODY
+    assert not any(mark in art["text"] for mark in ("**", "](", "<", "_A ", "# "))
+    if name in ("notes.md", "page.html", "one.json"):
+        assert art["title"] == "Storm hits the coast"
+
+
+@pytest.mark.parametrize(("name", "data"), KINDS, ids=[k[0] for k in KINDS])
+def test_gzip_of_each_kind_reads_as_the_kind(name: str, data: bytes) -> None:
+    """`x.md.gz` is Markdown once decompressed; the article is the same, its source the decompressed bytes."""
+    plain, packed = records(name, data, CTX.config), records(name + ".gz", gzip.compress(data), CTX.config)
+    assert kind(name + ".gz") == kind(name)
+    assert [(r.text, r.raw, r.given) for r in packed] == [(r.text, r.raw, r.given) for r in plain]
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"not gzip at all", "not a valid gzip file"),
+    (gzip.compress(b"x" * 5000), "too large once decompressed"),
+])
+def test_bad_gzip_is_an_input_error(data: bytes, reason: str) -> None:
+    config = build_config({"limits": {"max_bytes": 4096}})
+    with pytest.raises(InputError, match=reason):
+        records("a.txt.gz", data, config)
+
+
+HEAD = "<title>Storm hits the coast | Bugle</title>"
+# (case, <head> extras, {field: (value, rule)}): what the page states wins, and says where it came from.
+HTML_META = [
+    ("og and canonical",
+     '<link rel="canonical" href="https://www.Bugle.example/storm"><meta property="og:url" content="https://m.bugle.example/s">'
+     '<meta property="og:title" content="Storm hits the coast">',
+     {"url": ("https://www.Bugle.example/storm", "html.link:canonical"), "site": ("www.bugle.example", None),
+      "title": ("Storm hits the coast", "html.meta:og:title")}),
+    ("og:url when no canonical, relative canonical ignored",
+     '<link rel="canonical" href="/storm"><meta property="og:url" content="https://bugle.example/storm">',
+     {"url": ("https://bugle.example/storm", "html.meta:og:url"), "site": ("bugle.example", None)}),
+    ("article:published_time, date as written",
+     '<meta property="article:published_time" content="2024-03-05T23:10:00-05:00"><meta name="author" content="Jane Doe">',
+     {"published": ("2024-03-05", "html.meta:article:published_time"), "authors": (["Jane Doe"], "html.meta:author")}),
+    ("JSON-LD graph",
+     '<script type="application/ld+json">{"@graph": [{"@type": "WebSite", "name": "Bugle"}, {"@type": "NewsArticle",'
+     ' "headline": "Storm hits the coast", "datePublished": "2024-03-04", "author": [{"@type": "Person", "name": "Jane Doe"},'
+     ' {"@type": "Person", "name": "John Roe"}], "url": "https://bugle.example/a"}]}</script>',
+     {"published": ("2024-03-04", "html.json-ld:datePublished"), "authors": (["Jane Doe", "John Roe"], "html.json-ld:author"),
+      "title": ("Storm hits the coast", "html.json-ld:headline"), "url": ("https://bugle.example/a", "html.json-ld:url")}),
+    ("broken JSON-LD, date in words, byline-shaped author",
+     '<script type="application/ld+json">{oops</script><meta name="date" content="March 3, 2024">'
+     '<meta name="author" content="By Jane Doe and John Roe">',
+     {"published": ("2024-03-03", "html.meta:date"), "authors": (["Jane Doe", "John Roe"], "html.meta:author")}),
+    ("nothing stated: the <title> only as a fallback", "",
+     {"url": (None, None), "site": (None, None), "published": (None, None), "title": ("Storm hits the coast", "html.title")}),
+    ("an author that is a URL is no name",
+     '<meta property="article:author" content="https://facebook.com/bugle">', {"authors": ([], None)}),
+]
+
+
+@pytest.mark.parametrize(("case", "head", "expected"), HTML_META, ids=[m[0] for m in HTML_META])
+def test_html_metadata(case: str, head: str, expected: dict[str, tuple[Any, str | None]]) -> None:
+    page = f"<html><head>{HEAD}{head}</head><body><p>{'</p><p>'.join(BODY)}</p></body></html>"
+    art = clean_bytes(page.encode(), "p.html", CTX)
+    for field, (value, rule) in expected.items():
+        assert art[field] == value, field
+        if rule:
+            assert art["metadata_source"][field] == {"rule": rule}
+        elif field in ("url", "authors", "published"):
+            assert field not in art["metadata_source"]
+
+
+def _export(tmp_path: Path, name: str, text: str) -> tuple[Path, Path]:
+    root, out = tmp_path / "in", tmp_path / "out"
+    (root / "site").mkdir(parents=True)
+    (root / "site" / name).write_text(text, encoding="utf-8")
+    return root, out
+
+
+GOOD = {"title": "Storm hits the coast", "content": "\n\n".join(BODY), "link": "https://News.example/a?id=1",
+        "published": "2024-03-05T10:00:00Z", "author": "Jane Doe"}
+JSONL = "\n".join([json.dumps(GOOD), "{not json", json.dumps({"title": "no text"}), "", "[1, 2]",
+                   json.dumps({**GOOD, "link": "https://news.example/b"})]) + "\n"
+
+
+def test_jsonl_export_one_file_per_record_and_bad_records_located(tmp_path: Path) -> None:
+    root, out = _export(tmp_path, "feed.jsonl", JSONL)
+    report = run(root, out, load_config(None), workers=1)
+    assert report.archived == 2
+    assert [(f["path"], f["location"]) for f in report.failed] == [("site/feed.jsonl", "line 2"), ("site/feed.jsonl", "line 3"),
+                                                                    ("site/feed.jsonl", "line 5")]
+    reasons = [f["reason"] for f in report.failed]
+    assert reasons[0].startswith("not valid JSON") and reasons[1].startswith("no text: none of the keys text, content")
+    assert reasons[2] == "a list, not an article object"
+    art = json.loads((out / "site/feed.jsonl/1.json").read_text(encoding="utf-8"))
+    assert art["id"] == article_id("site/feed.jsonl", 1) and art["source"]["record"] == 1 and art["source"]["path"] == "site/feed.jsonl"
+    assert (art["title"], art["url"], art["site"], art["published"], art["authors"]) == (
+        "Storm hits the coast", "https://News.example/a?id=1", "news.example", "2024-03-05", ["Jane Doe"])
+    assert art["metadata_source"]["url"] == {"rule": "json:link"} and _paragraphs(art) == BODY
+    rows = [json.loads(line) for line in (out / "index.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["archive_path"], r["url"], r["site"]) for r in rows] == [
+        ("site/feed.jsonl/1.json", "https://News.example/a?id=1", "news.example"),
+        ("site/feed.jsonl/6.json", "https://news.example/b", "news.example")]
+    again = run(root, out, load_config(None), workers=1)  # bad records are reported again, not hidden by the skip
+    assert again.skipped == 0 and len(again.failed) == 3 and again.archived == 2
+
+
+def test_json_export_skipped_when_unchanged_and_records_that_vanish_are_stale(tmp_path: Path) -> None:
+    items = [GOOD, {**GOOD, "link": "https://news.example/b"}, {**GOOD, "link": "https://news.example/c"}]
+    root, out = _export(tmp_path, "dump.json", json.dumps({"articles": items}))
+    first = run(root, out, load_config(None), workers=1)
+    assert first.archived == 3 and not first.failed
+    assert sorted(p.name for p in (out / "site/dump.json").iterdir()) == ["1.json", "2.json", "3.json"]
+    again = run(root, out, load_config(None), workers=1)
+    assert (again.skipped, again.archived) == (1, 3)
+    (root / "site/dump.json").write_text(json.dumps(items[:2]), encoding="utf-8")
+    shrunk = run(root, out, load_config(None), workers=1)
+    assert shrunk.archived == 2 and shrunk.leftovers.stale == [{"path": "site/dump.json", "archive_path": "site/dump.json/3.json"}]
+
+
+def test_record_keys_from_config(tmp_path: Path) -> None:
+    """Dotted keys look into nested objects; the default keys then find nothing."""
+    line = json.dumps({"story": {"body": "\n\n".join(BODY), "headline": "Storm hits"}, "meta": {"permalink": "http://a.example/x"}})
+    root, out = _export(tmp_path, "feed.jsonl", line + "\n")
+    assert run(root, out, load_config(None), workers=1).failed[0]["reason"].startswith("no text")
+    keys = {"text": "story.body", "title": ["story.headline"], "url": ["meta.permalink"]}
+    report = run(root, out, build_config({"sources": {"keys": keys}}), workers=1)
+    art = json.loads((out / "site/feed.jsonl/1.json").read_text(encoding="utf-8"))
+    assert report.archived == 1 and (art["title"], art["site"]) == ("Storm hits", "a.example")
+    assert art["metadata_source"]["title"] == {"rule": "json:story.headline"}
+
+
+def test_markdown_front_matter_is_stated_metadata() -> None:
+    text = f"---\ntitle: Storm hits the coast\ndate: 2024-03-05\nurl: https://blog.example/storm\n---\n\n{P1_MD}\n"
+    art = clean_bytes(text.encode(), "post.md", CTX)
+    assert (art["title"], art["published"], art["site"]) == ("Storm hits the coast", "2024-03-05", "blog.example")
+    assert art["metadata_source"]["published"] == {"rule": "markdown.front_matter:date"}
+
+
+def test_records_count_like_files_for_repeated_lines(tmp_path: Path) -> None:
+    """A line in every record of one export is boilerplate across the folder, as it would be across files."""
+    nag = "The Coastal Ledger weather desk"
+    lines = [json.dumps({"text": f"{p}\n\n{nag}"}) for p in BODY * 2]
+    root, out = _export(tmp_path, "feed.jsonl", "\n".join(lines))
+    run(root, out, load_config(None), workers=1)
+    art = json.loads((out / "site/feed.jsonl/1.json").read_text(encoding="utf-8"))
+    assert [(r["text"], r["rule"]) for r in art["removed"]] == [(nag, "repetition.across_files")]
+
+
+def test_an_archive_inside_the_input_folder_is_not_read_as_exports(tmp_path: Path) -> None:
+    root, out = _export(tmp_path, "feed.jsonl", json.dumps(GOOD))
+    run(root, root / "archive", load_config(None), workers=1)
+    report = run(root, out, load_config(None), workers=1)
+    assert report.archived == 1 and not report.failed
