@@ -25,7 +25,7 @@ def apply_given(doc: Document, config: MetadataConfig) -> Document:
                 continue  # e.g. a relative canonical link: the next candidate may do
             if stated.strong or not doc.meta.get(key):
                 doc.meta[key] = clean_title(value) if key == "title" and not stated.strong else value  # type: ignore[arg-type]
-                doc.meta_source[key] = {"rule": stated.rule}
+                doc.meta_source[key] = {"line": None, "rule": stated.rule}
             break
     url = doc.meta.get("url")
     doc.meta["site"] = site(url) if url else None

@@ -96,12 +96,9 @@ def article(doc: Document, ctx: Context) -> dict[str, Any]:
 
 
 def source(doc: Document) -> dict[str, Any]:
-    """Where an article came from; the record's number only for an export holding several."""
-    found: dict[str, Any] = {"path": doc.path}
-    if doc.record is not None:
-        found["record"] = doc.record
-    found.update(sha256=hashlib.sha256(doc.raw).hexdigest(), encoding=doc.encoding, bytes=len(doc.raw))
-    return found
+    """Where an article came from; `record` is null but for a record of an export (same keys always: columnar tools)."""
+    return {"path": doc.path, "record": doc.record, "sha256": hashlib.sha256(doc.raw).hexdigest(), "encoding": doc.encoding,
+            "bytes": len(doc.raw)}
 
 
 def document(record: Record, path: str, repeated: frozenset[str] = frozenset()) -> Document:

@@ -113,7 +113,7 @@ def test_html_metadata(case: str, head: str, expected: dict[str, tuple[Any, str 
     for field, (value, rule) in expected.items():
         assert art[field] == value, field
         if rule:
-            assert art["metadata_source"][field] == {"rule": rule}
+            assert art["metadata_source"][field] == {"line": None, "rule": rule}
         elif field in ("url", "authors", "published"):
             assert field not in art["metadata_source"]
 
@@ -144,7 +144,7 @@ def test_jsonl_export_one_file_per_record_and_bad_records_located(tmp_path: Path
     assert art["id"] == article_id("site/feed.jsonl", 1) and art["source"]["record"] == 1 and art["source"]["path"] == "site/feed.jsonl"
     assert (art["title"], art["url"], art["site"], art["published"], art["authors"]) == (
         "Storm hits the coast", "https://News.example/a?id=1", "news.example", "2024-03-05", ["Jane Doe"])
-    assert art["metadata_source"]["url"] == {"rule": "json:link"} and _paragraphs(art) == BODY
+    assert art["metadata_source"]["url"] == {"line": None, "rule": "json:link"} and _paragraphs(art) == BODY
     rows = [json.loads(line) for line in (out / "index.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(r["archive_path"], r["url"], r["site"]) for r in rows] == [
         ("site/feed.jsonl/1.json", "https://News.example/a?id=1", "news.example"),
@@ -175,14 +175,14 @@ def test_record_keys_from_config(tmp_path: Path) -> None:
     report = run(root, out, build_config({"sources": {"keys": keys}}), workers=1)
     art = json.loads((out / "site/feed.jsonl/1.json").read_text(encoding="utf-8"))
     assert report.archived == 1 and (art["title"], art["site"]) == ("Storm hits", "a.example")
-    assert art["metadata_source"]["title"] == {"rule": "json:story.headline"}
+    assert art["metadata_source"]["title"] == {"line": None, "rule": "json:story.headline"}
 
 
 def test_markdown_front_matter_is_stated_metadata() -> None:
     text = f"---\ntitle: Storm hits the coast\ndate: 2024-03-05\nurl: https://blog.example/storm\n---\n\n{P1_MD}\n"
     art = clean_bytes(text.encode(), "post.md", CTX)
     assert (art["title"], art["published"], art["site"]) == ("Storm hits the coast", "2024-03-05", "blog.example")
-    assert art["metadata_source"]["published"] == {"rule": "markdown.front_matter:date"}
+    assert art["metadata_source"]["published"] == {"line": None, "rule": "markdown.front_matter:date"}
 
 
 def test_records_count_like_files_for_repeated_lines(tmp_path: Path) -> None:
