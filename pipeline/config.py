@@ -231,6 +231,9 @@ class SourcesConfig(Section):
     """How the input kinds are read."""
 
     keys: JsonKeys = JsonKeys()  # record keys of JSON/JSON Lines exports and Markdown front matter
+    # What a record's text is written in. Scrapers often export the article's HTML ("<p>...</p>"); `auto` reads a
+    # text holding HTML block or inline tags as HTML, anything else as plain text.
+    record_markup: Literal["auto", "text", "html", "markdown"] = "auto"
 
 
 class LimitsConfig(Section):

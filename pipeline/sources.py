@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -137,7 +138,7 @@ def _json(raw: bytes, rel: str, config: Config) -> list[Record]:
     found = []
     for number, item in enumerate(data, start=1):
         blob = json.dumps(item, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        found.append(_article(item, blob, encoding, number, f"record {number}", keys))
+        found.append(_article(item, blob, encoding, number, f"record {number}", keys, config.sources.record_markup))
     return _some(found, rel)
 
 
@@ -153,7 +154,8 @@ def _jsonl(raw: bytes, rel: str, config: Config) -> list[Record]:
         except ValueError as exc:
             found.append(Record(raw=line.encode("utf-8"), number=number, location=f"line {number}", error=f"not valid JSON: {exc}"))
             continue
-        found.append(_article(item, line.encode("utf-8"), encoding, number, f"line {number}", config.sources.keys))
+        found.append(_article(item, line.encode("utf-8"), encoding, number, f"line {number}", config.sources.keys,
+                              config.sources.record_markup))
     return _some(found, rel)
 
 
@@ -164,7 +166,7 @@ def _some(found: list[Record], rel: str) -> list[Record]:
     return found
 
 
-def _article(item: Any, blob: bytes, encoding: str, number: int, location: str, keys: JsonKeys) -> Record:
+def _article(item: Any, blob: bytes, encoding: str, number: int, location: str, keys: JsonKeys, markup: str) -> Record:
     """One record of an export: its text under one of the text keys, the other keys as given metadata."""
     record = Record(raw=blob, encoding=encoding, number=number, location=location)
     if not isinstance(item, dict):
@@ -174,9 +176,22 @@ def _article(item: Any, blob: bytes, encoding: str, number: int, location: str, 
     if not isinstance(text, str) or not text.strip():
         record.error = f"no text: none of the keys {', '.join(keys.text)} holds a non-empty string (sources -> keys -> text)"
         return record
-    record.text = normalise_newlines(text)
+    record.text = as_text(normalise_newlines(text), markup)
     record.given = pick(item, keys, "json")
     return record
+
+
+_TAG = re.compile(r"</?(?:p|br|div|h[1-6]|li|ul|ol|blockquote|figure|figcaption|table|tr|td|span|a|strong|em|b|i|img)\b[^>]*>",
+                  re.IGNORECASE)
+
+
+def as_text(text: str, markup: str) -> str:
+    """A record's text as plain lines: HTML and Markdown rendered like files of those kinds."""
+    from .markup import html_text, markdown_text
+
+    if markup == "html" or (markup == "auto" and _TAG.search(text)):
+        return html_text(text)
+    return markdown_text(text) if markup == "markdown" else text
 
 
 def first(item: dict[str, Any], names: list[str]) -> Any:

@@ -200,3 +200,20 @@ def test_an_archive_inside_the_input_folder_is_not_read_as_exports(tmp_path: Pat
     run(root, root / "archive", load_config(None), workers=1)
     report = run(root, out, load_config(None), workers=1)
     assert report.archived == 1 and not report.failed
+
+
+@pytest.mark.parametrize(("markup", "text", "html_left"), [
+    ("auto", "".join(f"<p>{p}</p>" for p in BODY), False),
+    ("html", "".join(f"<p>{p}</p>" for p in BODY), False),
+    ("text", "".join(f"<p>{p}</p>\n\n" for p in BODY), True),
+    ("markdown", f"{P1_MD}\n\n{BODY[1]}\n\n{BODY[2]}", False),
+    ("auto", "\n\n".join(BODY), False),
+])
+def test_record_markup(markup: str, text: str, html_left: bool) -> None:
+    """Scrapers often export the article's HTML: `auto` renders it, `text` leaves it to the cleaner as it is."""
+    config = build_config({"sources": {"record_markup": markup}})
+    [record] = records("feed.jsonl", json.dumps({"text": text}).encode(), config)
+    if html_left:
+        assert record.text.count("<p>") == len(BODY)
+    else:
+        assert [line for line in record.text.split("\n") if line] == BODY
