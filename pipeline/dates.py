@@ -7,6 +7,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from .config import MetadataConfig
+from .memo import per_document
 
 MONTHS = (
     r"jan(uary|vier|uar|eiro)?|feb(ruary|ruar)?|févr(ier)?|fev(ereiro)?|mar(ch|s|z|zo|ço)?|märz|apr(il|ile)?|avr(il)?|abr(il)?"
@@ -67,11 +68,13 @@ def _earliest(text: str, config: MetadataConfig, languages: list[str] | None) ->
     return min(found) if found else None
 
 
+@per_document
 def has_date(text: str) -> bool:
     """Cheap test: does the line hold something shaped like a date?"""
     return _HAS_DATE.search(text) is not None
 
 
+@per_document(key=lambda text, config, languages=None: (text, id(config), tuple(languages or ())))
 def parse_date(text: str, config: MetadataConfig, languages: list[str] | None = None) -> date | None:
     """The calendar date a dateline states, or None; relative dates need `config.reference_date`."""
     relative = _RELATIVE.search(text)

@@ -75,7 +75,9 @@ class FastIdentifier(langid.LanguageIdentifier):
         while len(frontier):
             level += 1
             reached = np.zeros(len(depth), dtype=bool)
-            reached[table[np.unique(rows[frontier])].ravel()] = True
+            distinct = np.unique(rows[frontier])
+            for start in range(0, len(distinct), 4096):  # in slices: one copy of the whole table would be 40 MB
+                reached[table[distinct[start:start + 4096]].ravel()] = True
             frontier = np.flatnonzero(reached & (depth < 0))
             depth[frontier] = level
         return int(depth.max())

@@ -13,6 +13,7 @@ from .config import MetadataConfig
 from .dates import has_date, parse_date
 from .document import Unit
 from .features import WORD, ends_sentence, has_letters
+from .memo import per_document
 from .metadata import TITLE_SEP, byline_authors, explicit_byline, fold, name_line_authors, title_variants
 
 HEADER_WINDOW = 6  # units before the first body paragraph searched when no title was found
@@ -48,6 +49,7 @@ def find_title(units: list[Unit], skip: list[bool], first_body: int) -> int | No
     return before[-1] if before else (hits[0] if hits else None)
 
 
+@per_document(mutable=True)
 def _content_words(text: str) -> set[str]:
     """Folded words of a line, for comparing a headline with the <title>."""
     return set(WORD.findall(fold(text)))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import __version__
+from . import __version__, memo
 from .classify import classify
 from .config import Config
 from .document import Document
@@ -53,7 +53,7 @@ STEPS: dict[str, Step] = {
 
 def process(doc: Document, ctx: Context) -> dict[str, Any]:
     """Runs the configured steps over one document and returns its archive record."""
-    with document_limits(doc.raw, doc.path, ctx.config.limits):
+    with document_limits(doc.raw, doc.path, ctx.config.limits), memo.document():
         for name in ctx.config.steps:
             doc = STEPS[name](doc, ctx)
         return article(doc, ctx)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import threading
 import re
 from functools import lru_cache
 
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from py3langid import langid
 
+from pipeline import memo, metadata
 from pipeline.config import load_config
 from pipeline.features import FastIdentifier, _identifier, words
 from pipeline.rules import Match, Matcher, normalise
@@ -176,3 +178,65 @@ def test_filter_reports_overlapping_literals() -> None:
     """Literals inside other literals are all found (an alternation regex would report only one)."""
     found = LiteralFilter({0: frozenset(["ad block"]), 1: frozenset(["block"]), 2: frozenset(["zzz"])})
     assert found.candidates("Please disable your AD BLOCKer") == {0, 1}
+
+
+def _fold_reference(text: str | None) -> str:
+    """metadata.fold as first written: translate, collapse \\s+ with a regex, strip, casefold."""
+    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+    return re.sub(r"\s+", " ", (text or "").translate(table)).strip().casefold()
+
+
+def test_fold_equals_reference_on_every_space_and_quote() -> None:
+    """Every Unicode white space, the mapped quotes and dashes, and case-folding letters, alone and in text."""
+    specials = [chr(c) for c in range(0x3100) if chr(c).isspace() or chr(c).casefold() != chr(c)] + list("’‘“”–—\u00a0")
+    for char in specials:
+        for text in (char, f"a{char}b", f" {char}{char}x{char} ", f"“{char}” — ‘{char}’"):
+            assert metadata.fold(text) == _fold_reference(text), repr(text)
+    assert metadata.fold(None) == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_fold_equals_reference(text: str) -> None:
+    """Arbitrary text."""
+    assert metadata.fold(text) == _fold_reference(text)
+
+
+def test_memo_caches_only_inside_a_document_and_forgets() -> None:
+    """Inside `document()` a helper runs once per argument; mutable results are copies; caches empty on exit."""
+    calls: list[str] = []
+
+    @memo.per_document(mutable=True)
+    def helper(text: str) -> list[str]:
+        calls.append(text)
+        return [text]
+
+    helper("a"), helper("a")
+    assert calls == ["a", "a"]  # uncached outside a document
+    with memo.document():
+        first = helper("b")
+        first.append("changed")
+        assert helper("b") == ["b"] and calls == ["a", "a", "b"]
+    with memo.document():
+        helper("b")
+    assert calls == ["a", "a", "b", "b"]  # forgotten between documents
+
+
+def test_memo_scope_is_per_thread() -> None:
+    """A document open in another thread (Dask runs documents in threads) does not cache in this one."""
+    calls: list[str] = []
+    helper = memo.per_document(lambda text: calls.append(text))
+    inside, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with memo.document():
+            inside.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    inside.wait(5)
+    helper("a"), helper("a")
+    release.set()
+    thread.join()
+    assert calls == ["a", "a"]

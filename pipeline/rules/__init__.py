@@ -9,6 +9,7 @@ import regex
 
 from ..config import Category, Rule
 from ..errors import InputError
+from ..memo import per_document
 from .literals import LiteralFilter, required
 
 # Bullets, quotes and punctuation around a line do not change what it says.
@@ -18,6 +19,7 @@ _SPACES = re.compile(r"\s+")
 Predicate = Callable[[str, str], bool]  # (text as written, normalised text) -> match
 
 
+@per_document
 def normalise(text: str) -> str:
     """Lower-cases and trims bullets and punctuation so phrases compare by their words."""
     return _SPACES.sub(" ", _EDGES.sub("", text.lower()))
