@@ -131,9 +131,33 @@ def _clean(file: str, config_path: str | None) -> tuple[dict[str, Any], list[str
 @click.argument("file")
 @click.option("-c", "--config", "config_path", help="Config file (default: ./config.yaml if present).")
 def clean_cmd(file: str, config_path: str | None) -> None:
-    """Clean one article (FILE, or - for stdin) and print its JSON."""
+    """Clean one article (FILE, or - for stdin) and print its JSON; an export prints one article per line."""
+    from .sources import multi
+
+    if multi(file):
+        _clean_export(file, config_path)
+        return
     art, _, _ = _clean(file, config_path)
     click.echo(_dump(art))
+
+
+def _clean_export(file: str, config_path: str | None) -> None:
+    """Prints each record's article of a JSON/JSON Lines export as a line; bad records as errors (exit 1)."""
+    from .process import Context, clean_records
+
+    ctx = Context(_config(config_path))
+    raw, name = _read_input(file)
+    try:
+        done = clean_records(raw, name, ctx)
+    except PipelineError as exc:
+        _fail(exc)
+    for record, art, error in done:
+        if art is None:
+            click.echo(f"Error: {name}: {record.location}: {error}", err=True)
+        else:
+            click.echo(json.dumps(art, ensure_ascii=False))
+    if any(art is None for _, art, _ in done):
+        sys.exit(EXIT_FAILED_INPUTS)
 
 
 _COLOURS = {"kept": "green", "meta": "cyan", "removed": "red"}

@@ -363,6 +363,9 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
             for rel, items in _with_skipped(inputs, fresh, results):
                 # An export with a bad record is redone by every run, so its failure is reported each time.
                 key = keys[rel] if all(item[1] is not None for item in items) else INCOMPLETE
+                # An export's entries also say how many records it archived: a run killed half-way through
+                # journaling them leaves fewer entries than that, and the export is redone.
+                key = f"{key}:{len(items)}" if multi(rel) and key != INCOMPLETE else key
                 for target, row, error, location, carry in items:
                     if row is None:
                         report.failed.append(failure(rel, error or "unknown error", location))

@@ -116,6 +116,7 @@ class Manifest:
         With `records`, `archive_path` is an export's folder and every entry of `rel` under it counts."""
         if records:
             found = [(p, e) for p, e in self.entries.items() if e.input == rel and p.startswith(archive_path + "/")]
+            key = f"{key}:{len(found)}"  # all of the export's records are there (runner: the key of an export)
         else:
             found = [(archive_path, self.entries[archive_path])] if archive_path in self.entries else []
         # A shard record (e.record) is checked when read.

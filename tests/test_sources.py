@@ -217,3 +217,30 @@ def test_record_markup(markup: str, text: str, html_left: bool) -> None:
         assert record.text.count("<p>") == len(BODY)
     else:
         assert [line for line in record.text.split("\n") if line] == BODY
+
+
+def test_an_export_cut_short_by_a_kill_is_redone(tmp_path: Path) -> None:
+    """A state that holds only some of an export's records (a run killed while journaling them) is no skip."""
+    root, out = _export(tmp_path, "feed.jsonl", "\n".join(json.dumps({**GOOD, "link": f"https://n.example/{i}"}) for i in range(3)))
+    run(root, out, load_config(None), workers=1)
+    state = out / ".pipeline-state"
+    data = json.loads(state.read_text(encoding="utf-8"))
+    del data["articles"]["site/feed.jsonl/3.json"]
+    state.write_text(json.dumps(data), encoding="utf-8")
+    report = run(root, out, load_config(None), workers=1)
+    assert (report.skipped, report.archived) == (0, 3)
+    assert run(root, out, load_config(None), workers=1).skipped == 1
+
+
+def test_clean_command_prints_one_article_per_record(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps(GOOD) + "\n{oops\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["clean", str(path)])
+    assert result.exit_code == 1
+    [line] = result.stdout.splitlines()
+    assert json.loads(line)["source"]["record"] == 1
+    assert "feed.jsonl: line 2: not valid JSON" in result.stderr
