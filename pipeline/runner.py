@@ -210,8 +210,8 @@ def _file_fingerprints(path: Path, config: Config) -> list[set[str]]:
             for text in found]
 
 
-def write_json(path: Path, data: Any, indent: int | None) -> None:
-    """Writes JSON atomically: a temp file in the same folder, fsync, rename."""
+def write_json(path: Path, data: Any, indent: int | None) -> int:
+    """Writes JSON atomically (a temp file in the same folder, fsync, rename); returns the file's size."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
     payload = json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
@@ -220,6 +220,7 @@ def write_json(path: Path, data: Any, indent: int | None) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+    return len(payload.encode("utf-8"))
 
 
 _WORKER: dict[str, Any] = {}
@@ -268,7 +269,7 @@ def _write(target: str, art: dict[str, Any] | None, error: str | None, location:
     if ctx.config.write.format != "json":
         return target, index_row(art, target), None, location, {**carry, "article": art}
     try:
-        write_json(_WORKER["out"] / target, art, ctx.config.write.indent)
+        carry["bytes"] = write_json(_WORKER["out"] / target, art, ctx.config.write.indent)
     except OSError as exc:
         return target, None, f"cannot write {target}: {exc.strerror or exc}", location, {}
     return target, index_row(art, target), None, location, carry
@@ -371,7 +372,7 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
                         report.failed.append(failure(rel, error or "unknown error", location))
                         continue
                     entry = carry.get("entry") or Entry(rel, key, row, dedup=carry.get("dedup"))
-                    entry = output.put(entry, carry.get("article"), duplicates.check(row["id"], entry.dedup) if duplicates else None)
+                    entry = output.put(entry, carry, duplicates.check(row["id"], entry.dedup) if duplicates else None)
                     report.archived += 1
                     report.removed_by_category.update(row["removed_by_category"])
                     index.write(entry.row)

@@ -178,7 +178,7 @@ def shards_for(fmt: str, out: Path, limit: int) -> tuple[Shards, Previous]:
 class Output:
     """Where a run's articles go: files the workers wrote (`json`), or shards written here in input order."""
 
-    def __init__(self, out: Path, config: WriteConfig, write: Callable[[Path, Any, int | None], None]) -> None:
+    def __init__(self, out: Path, config: WriteConfig, write: Callable[[Path, Any, int | None], int]) -> None:
         self.out, self.format, self.shard_bytes, self.indent, self.write = out, config.format, config.shard_bytes, config.indent, write
         self.shards: Shards | None = None
         self.previous: Previous | None = None
@@ -192,25 +192,27 @@ class Output:
         check = shards_for(self.format, self.out, self.shard_bytes)[1]
         return {rel: entry for rel, entry in fresh.items() if check.get(entry.record) is not None}
 
-    def put(self, entry: Entry, article: dict[str, Any] | None, duplicate_of: str | None) -> Entry:
-        """Archives one article (`None`: an unchanged one, copied from the previous shards) with its
-        `duplicate_of`, which only this pass over the whole archive knows; returns its entry."""
+    def put(self, entry: Entry, carry: dict[str, Any], duplicate_of: str | None) -> Entry:
+        """Archives one article with its `duplicate_of`, which only this pass over the whole archive knows; returns
+        its entry. `carry` is what its worker sent (nothing for an unchanged article, which is already archived)."""
         row = {**entry.row, "duplicate_of": duplicate_of}
         if self.shards is None or self.previous is None:
+            size = carry.get("bytes", (entry.record or {}).get("bytes"))
             if entry.row.get("duplicate_of") != duplicate_of:  # the worker wrote null; a skipped one may have changed
-                self._patch(entry.row["archive_path"], duplicate_of)
-            return Entry(entry.input, entry.key, row, entry.record, entry.dedup)
-        record = article if article is not None else self.previous.get(entry.record)
+                size = self._patch(entry.row["archive_path"], duplicate_of)
+            # The file's size goes into the state: a file rewritten by a killed run (null, not yet patched) is redone.
+            return Entry(entry.input, entry.key, row, {"bytes": size}, entry.dedup)
+        record = carry["article"] if "article" in carry else self.previous.get(entry.record)
         if record is None:  # checked by `usable` under the run's lock: only a change behind our back gets here
             raise PipelineError(f"{entry.input}: its record vanished from the previous shards during the run")
         place = self.shards.add({**record, "duplicate_of": duplicate_of})
         return Entry(entry.input, entry.key, {**row, "archive_path": place["shard"]}, place, entry.dedup)
 
-    def _patch(self, archive_path: str, duplicate_of: str | None) -> None:
-        """Rewrites one article file with its `duplicate_of` (atomically, as every write)."""
+    def _patch(self, archive_path: str, duplicate_of: str | None) -> int:
+        """Rewrites one article file with its `duplicate_of` (atomically, as every write); returns its size."""
         path = self.out / archive_path
         article = json.loads(path.read_text(encoding="utf-8"))
-        self.write(path, {**article, "duplicate_of": duplicate_of}, self.indent)
+        return self.write(path, {**article, "duplicate_of": duplicate_of}, self.indent)
 
     def __enter__(self) -> Output:
         return self

@@ -36,7 +36,7 @@ class Entry:
     input: str
     key: str
     row: dict[str, Any]
-    record: dict[str, Any] | None = None  # in a shard format: where its record is (sinks.Shards.add)
+    record: dict[str, Any] | None = None  # its article file's `bytes`, or in a shard format its place (sinks.Shards.add)
     dedup: dict[str, str] | None = None  # its text's sha256 and MinHash (dedup.fingerprint), to find duplicates again
 
 
@@ -119,8 +119,7 @@ class Manifest:
             key = f"{key}:{len(found)}"  # all of the export's records are there (runner: the key of an export)
         else:
             found = [(archive_path, self.entries[archive_path])] if archive_path in self.entries else []
-        # A shard record (e.record) is checked when read.
-        if not found or any(e.input != rel or e.key != key or (e.record is None and not (out / p).is_file()) for p, e in found):
+        if not found or any(e.input != rel or e.key != key or not _present(out, p, e) for p, e in found):
             return None
         return sorted(found, key=lambda item: _record_order(item[0]))
 
@@ -130,8 +129,20 @@ class Manifest:
         return {"format": FORMAT, "output": self.output, "articles": articles}
 
 
+def _present(out: Path, archive_path: str, entry: Entry) -> bool:
+    """Whether an entry's article is still in place: its file, of the size recorded (a file a killed run rewrote
+    before the parent set its duplicate_of differs). A shard record is checked when read (sinks.Output.usable)."""
+    if entry.record is not None and "shard" in entry.record:
+        return True
+    try:
+        info = (out / archive_path).stat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and (entry.record or {}).get("bytes") in (None, info.st_size)
+
+
 def _entry_json(entry: Entry) -> dict[str, Any]:
-    """One entry as stored; `record` only in shard formats."""
+    """One entry as stored."""
     item: dict[str, Any] = {"input": entry.input, "key": entry.key, "row": entry.row}
     if entry.record is not None:
         item["record"] = entry.record
@@ -230,7 +241,7 @@ def locked(out: Path) -> Iterator[None]:
 class Saver:
     """Collects this run's articles, journaling each one at once, so a killed run resumes where it was."""
 
-    def __init__(self, out: Path, write: Callable[[Path, Any, int | None], None], output: str = "json") -> None:
+    def __init__(self, out: Path, write: Callable[[Path, Any, int | None], int], output: str = "json") -> None:
         self.out, self.write = out, write
         self.current = Manifest(output=output)
         # Appended after each article file is in place. Shards are in place only when the run ends, so a killed

@@ -111,13 +111,6 @@ def test_shards_are_byte_identical_with_workers_and_on_rerun(fmt: str, archives:
     assert report.skipped == 5 and files(tmp_path) == files(archives[fmt])
 
 
-def test_dask_writes_the_same_shards(archives: dict[str, Path], tmp_path: Path, repo_config: Config) -> None:
-    """A Dask LocalCluster (threads, to keep the test fast) writes the same shards."""
-    pytest.importorskip("distributed")
-    run(SEEDS, tmp_path, configured(repo_config, "jsonl"), workers=2, engine="dask", engine_options={"processes": False})
-    assert files(tmp_path) == files(archives["jsonl"])
-
-
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
 def test_incremental_run_equals_a_run_from_scratch(fmt: str, tmp_path: Path, repo_config: Config) -> None:
     """Change one input, delete another, add one: the skipped articles are copied from the old shards, the result
