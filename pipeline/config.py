@@ -245,6 +245,9 @@ class LimitsConfig(Section):
     # A long article has a few hundred lines; 100,000 is a book, a log or a dump, whose per-line
     # classification would take minutes and whose result would not be an article anyway.
     max_lines: int = Field(100_000, ge=1)
+    # A JSON/JSON Lines export holds many articles: the limits above then apply to each record, and the file as a
+    # whole may reach this size (read whole by one worker: roughly 4x this in memory at the peak).
+    max_export_bytes: int = Field(256 * 1024 * 1024, ge=1)
     # A typical article takes ~10 ms; 60 s is thousands of times that, so only a hang ever reaches it.
     # Enforced with SIGALRM, so only in the main thread of a process (the runner and its workers are).
     max_seconds: float = Field(60.0, gt=0)

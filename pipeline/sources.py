@@ -64,7 +64,7 @@ def multi(rel: str) -> bool:
 def records(rel: str, raw: bytes, config: Config) -> list[Record]:
     """The records of one input; raises InputError when the whole input is unusable."""
     if rel.lower().endswith(".gz"):
-        raw = gunzip(raw, rel, config.limits.max_bytes)
+        raw = gunzip(raw, rel, config.limits.max_export_bytes if multi(rel) else config.limits.max_bytes)
     return READERS[kind(rel)](raw, rel, config)
 
 
@@ -76,7 +76,8 @@ def gunzip(raw: bytes, rel: str, max_bytes: int) -> bytes:
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(rel, f"not a valid gzip file: {exc}") from None
     if len(data) > max_bytes:
-        raise InputError(rel, f"too large once decompressed: > limits.max_bytes ({max_bytes:,}); split the file or raise the limit")
+        raise InputError(rel, f"too large once decompressed: > {max_bytes:,} bytes (limits.max_bytes, or limits.max_export_bytes "
+                             "for an export); split the file or raise the limit")
     return data
 
 

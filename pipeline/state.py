@@ -18,6 +18,7 @@ from . import __version__
 from .config import LimitsConfig
 from .errors import UsageError
 from .limits import overrun, size_overrun
+from .sources import multi
 
 # No `.json` suffix on the run's own files: `archive/**/*.json` (DuckDB, shells) then matches the articles only.
 STATE_FILE = ".pipeline-state"
@@ -67,12 +68,19 @@ def check_inputs(root: Path, inputs: list[str], limits: LimitsConfig) -> tuple[d
     digests: dict[str, str] = {}
     failed: list[dict[str, str]] = []
     for rel in inputs:
-        digest, reason = _check(root / rel, limits)
+        digest, reason = _check(root / rel, export_limits(limits) if multi(rel) else limits)
+        if reason and multi(rel):
+            reason = reason.replace("limits.max_bytes", "limits.max_export_bytes")
         if reason is None:
             digests[rel] = digest
         else:
             failed.append({"path": rel, "reason": reason})
     return digests, failed
+
+
+def export_limits(limits: LimitsConfig) -> LimitsConfig:
+    """The limits of an export file as a whole; each of its records is held to `limits` when cleaned."""
+    return limits.model_copy(update={"max_bytes": limits.max_export_bytes, "max_lines": 2**62})
 
 
 def _check(path: Path, limits: LimitsConfig) -> tuple[str, str | None]:

@@ -244,3 +244,15 @@ def test_clean_command_prints_one_article_per_record(tmp_path: Path) -> None:
     [line] = result.stdout.splitlines()
     assert json.loads(line)["source"]["record"] == 1
     assert "feed.jsonl: line 2: not valid JSON" in result.stderr
+
+
+def test_limits_hold_per_record_in_an_export(tmp_path: Path) -> None:
+    """An export may be larger and longer than one article may be; each record is held to the article limits."""
+    big = {"text": "\n\n".join(BODY * 30)}
+    lines = [json.dumps(GOOD)] * 3 + [json.dumps(big)]
+    root, out = _export(tmp_path, "feed.jsonl", "\n".join(lines))
+    limits = {"max_bytes": 4000, "max_lines": 2}
+    report = run(root, out, build_config({"limits": limits}), workers=1)
+    assert report.archived == 3 and [(f["location"], f["reason"][:10]) for f in report.failed] == [("line 4", "too large:")]
+    report = run(root, out, build_config({"limits": {**limits, "max_export_bytes": 5000}}), workers=1)
+    assert report.archived == 0 and "limits.max_export_bytes" in report.failed[0]["reason"]
