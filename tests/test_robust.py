@@ -315,7 +315,7 @@ def test_a_catalogue_pattern_behaves_the_same_as_a_user_pattern(pattern: str) ->
      "classify -> categories -> ad -> rules -> 0 -> pattern", "pattern does not compile"),
     ({"limits": {"max_bytes": 0}}, "limits -> max_bytes", "greater than or equal to 1"),
     ({"limits": {"max_seconds": 0}}, "limits -> max_seconds", "greater than 0"),
-    ({"limits": {"max_size": 10}}, "limits -> max_size", "valid keys here: max_bytes, max_lines, max_seconds, pattern_seconds"),
+    ({"limits": {"max_size": 10}}, "limits -> max_size", "valid keys here: max_bytes, max_export_bytes, max_lines, max_seconds, pattern_seconds"),
 ])
 def test_bad_patterns_and_limits_are_config_errors_with_location(data: dict[str, Any], location: str, message: str) -> None:
     with pytest.raises(ConfigError) as caught:
