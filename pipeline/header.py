@@ -14,7 +14,7 @@ from .dates import has_date, parse_date
 from .document import Unit
 from .features import WORD, ends_sentence, has_letters
 from .memo import per_document
-from .metadata import TITLE_SEP, byline_authors, explicit_byline, fold, name_line_authors, title_variants
+from .metadata import NOT_NAME, PAGE_WORDS, TITLE_SEP, byline_authors, explicit_byline, fold, name_line_authors, title_variants
 
 HEADER_WINDOW = 6  # units before the first body paragraph searched when no title was found
 BEFORE_TITLE = 3  # a dateline or category line may sit just above the headline
@@ -23,6 +23,9 @@ NAME_LINE_AFTER = 4  # a line that is only a name, with a date nearby, counts as
 FAR_DATELINE = 40  # how far below the headline a dateline is looked for when the header block has none
 ANY_DATELINE_TRIES = 8  # candidate lines parsed when the date is looked for on the whole page
 MAX_BYLINE_WORDS = 25
+NAME_BY_DATE_BEFORE = 6  # a signature-and-date block may sit a few lines above the headline
+DATE_ONLY_WORDS = 6  # a line this short that states a date is a date line
+SIGNATURE_WORDS = 4  # a signature beside a date line: a name or 'Staff'
 FAR_KEPT_BYLINE_WORDS = 10  # a kept line far from the headline is a byline only this short
 MAX_DATELINE_WORDS = 16
 SHORT_DATELINE_WORDS = 8  # a kept line this short that states a date is a dateline, not prose
@@ -35,6 +38,7 @@ MIN_TITLE_SCORE = 0.55  # Dice, plus 0.3 when a byline or dateline follows
 _READ_TIME = re.compile(r"\b\d+\s*(?:min(?:ute)?s?|mins?)\.?\s*(?:read|de\s+lecture|lesezeit|de\s+lectura)\b|\b(?:lesezeit|reading\s+time)\b", re.IGNORECASE)
 _ATTRIBUTION = re.compile(r"^[—–-]\s")  # "— Jane Doe on May 1, 2022": who said a quote
 _PUBLISHED = re.compile(r"^\W*(?:originally\s+)?(?:published|posted|publication\s+date|veröffentlicht|publié|publicado|pubblicato)\b", re.IGNORECASE)
+_DESK = re.compile(r"^(?:the\s+)?(?:[\w.-]+\s+)?(?:staff|team|newsdesk|news\s+desk|editors|editorial\s+team)(?:\s+\w+)?$", re.IGNORECASE)
 _BY_ALONE = re.compile(r"^(?:by|written\s+by|posted\s+by|author|autor|von|par|por)\s*:?$", re.IGNORECASE)
 
 
@@ -131,8 +135,29 @@ def label_header(units: list[Unit], facts: list[tuple[bool, int]], first_body: i
         _far_dateline(units, nwords, anchor, meta, languages)
     if not any(u.label in ("dateline", "byline") and has_date(u.text) and parse_date(u.text, meta, languages) for u in units):
         _any_dateline(units, nwords, anchor, meta, languages)
-    if not any(u.label == "byline" and u.rule != "header.byline" or (u.label == "byline" and byline_authors(u.text)) for u in units):
+    if not _named_byline(units):
+        _name_by_date(units, skip, nwords, anchor)
+    if not _named_byline(units):
         _far_byline(units, nwords, anchor)
+
+
+def _named_byline(units: list[Unit]) -> bool:
+    """True when a byline was labelled other than a lone 'By' (whose name is on the next line)."""
+    return any(u.label == "byline" and (u.rule != "header.byline" or byline_authors(u.text)) for u in units)
+
+
+def _name_by_date(units: list[Unit], skip: list[bool], nwords: list[int], anchor: int) -> None:
+    """A short signature ('Jane Doe', 'Staff') right above or below a date-only line near the headline."""
+    for i in range(max(0, anchor - NAME_BY_DATE_BEFORE), min(len(units), anchor + AFTER_TITLE + 1)):
+        if nwords[i] > DATE_ONLY_WORDS or not has_date(units[i].text) or _BY_ALONE.match(units[i].text):
+            continue
+        for j in (i - 1,):  # the signature above the date: a name below one is more often a category or a menu
+            unit = units[j] if 0 <= j < len(units) else None
+            if unit is None or skip[j] or j == anchor or unit.label in ("title", "dateline", "byline") or nwords[j] > SIGNATURE_WORDS:
+                continue
+            if not has_date(unit.text) and not ends_sentence(unit.text) and not _READ_TIME.search(unit.text) and _signature(unit.text):
+                unit.label, unit.rule = "byline", "header.name_by_date"
+                return
 
 
 def _names_after_by(text: str) -> list[str]:
@@ -140,6 +165,15 @@ def _names_after_by(text: str) -> list[str]:
     if _BY_ALONE.match(text.strip()):
         return []
     return byline_authors(text) or byline_authors(f"By {text}")
+
+
+def _signature(text: str) -> bool:
+    """A name ('Jane Doe'), a one-word pen name ('Kev', 'janedoe') or a desk ('Staff', 'The News Team'), not a menu item."""
+    if name_line_authors(text) or _DESK.search(text):
+        return True
+    word = text.strip()
+    return (" " not in word and len(word) >= 3 and not word.isupper() and word.replace("-", "").isalnum()
+            and not NOT_NAME.search(word) and not PAGE_WORDS.search(word))
 
 
 def _dated_nearby(units: list[Unit], i: int) -> bool:

@@ -37,7 +37,7 @@ _AND = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\be\b|\ben\b|\bi\b|
 _FILTERS = "role|category|industry|information|website|type|size|topic|location|date|price|brand|features"
 _FILTER = re.compile(rf"\b(?:{_FILTERS})\b", re.IGNORECASE)
 # Words of a role or a page element, never of a name.
-_NOT_NAME = re.compile(
+NOT_NAME = re.compile(
     r"\b(?:staff|senior|chief|contributing|special|writer|editor|editors|reporter|correspondent|columnist|contributor|"
     r"journalist|photographer|expert|founder|ceo|director|manager|home|menu|search|share|subscribe|login|sign|read|more|"
     r"news|related|posts?|contact|about|privacy|policy|terms|table|contents|comments?|reply|follow|newsletter|blog|"
@@ -53,8 +53,8 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 # Page elements that a lone "By" above them never introduces ("By" / "Recent Posts").
-_PAGE_WORDS = re.compile(r"\b(?:home|menu|search|share|subscribe|login|sign|read|more|related|posts?|recent|contact|comments?|"
-                         r"reply|follow|categories|tags|profile|written|posted|published)\b", re.IGNORECASE)
+PAGE_WORDS = re.compile(r"\b(?:home|menu|search|share|subscribe|login|sign|read|more|related|posts?|recent|contact|comments?|"
+                         r"reply|follow|categories|tags|profile|written|posted|published|back)\b", re.IGNORECASE)
 _PLAIN = re.compile(r"[\w'’ .&-]+")
 _CREDENTIAL = re.compile(r"^(?:[A-Z][A-Za-z]?\.?){1,3}\.?[®]?$|^(?:M\.D\.|Ph\.?D\.?|MD|PhD|RN|RD|CFP®?|CPA|MBA|DVM|MS|MA|BSc|MSc)$")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞА-Я][\w'’.-]*|\([\w.-]+\)|de|da|di|del|der|den|van|von|la|le|bin|al|dos|du|ter|y)$")
@@ -81,7 +81,7 @@ def looks_like_name(text: str) -> bool:
     """Two to five capitalised words (particles allowed) that are not a role or a page element."""
     tokens = text.split()
     return (2 <= len(tokens) <= 5 and all(_NAME_WORD.match(t) for t in tokens) and tokens[0][0].isupper()
-            and not _NOT_NAME.search(text) and any(len(t.strip(".")) > 1 for t in tokens))
+            and not NOT_NAME.search(text) and any(len(t.strip(".")) > 1 for t in tokens))
 
 
 def _end(rest: str) -> str:
@@ -102,7 +102,7 @@ def split_names(text: str) -> list[str]:
             names[-1] = f"{names[-1]}, {part}"
             continue
         part = _drop_role(_dedupe(part.rstrip(".*")))
-        single = len(part.split()) == 1 and part[:1].isupper() and not _NOT_NAME.search(part)
+        single = len(part.split()) == 1 and part[:1].isupper() and not NOT_NAME.search(part)
         if looks_like_name(part) or (single and all(len(n.split()) == 1 for n in names)):  # "Linny and Peter"
             names.append(part)
         else:
@@ -139,7 +139,7 @@ def byline_authors(text: str) -> list[str]:
         # After an explicit "By", a short lower-case or one-word signature ("by time news") is still a name,
         # on a short line only: "By continuing on our website, you agree..." is a sentence.
         lenient = [rest] if 1 <= len(rest.split()) <= 4 and len(text.split()) <= LENIENT_MAX_WORDS and has_letters(rest) \
-            and _PLAIN.fullmatch(rest) and not _FILTER.search(rest) and not _PAGE_WORDS.search(rest) else []
+            and _PLAIN.fullmatch(rest) and not _FILTER.search(rest) and not PAGE_WORDS.search(rest) else []
         return names or lenient
     written = _WRITTEN_BY.search(text)
     if written:
@@ -207,7 +207,7 @@ def _first(units: list[Unit], label: str) -> Unit | None:
 
 # Which byline to trust first: an explicit one in the header block beats a bare name line near the headline,
 # which beats a byline found far from it; a name in a dateline comes last.
-_AUTHOR_RULES = ("header.byline", "header.byline_after_by", "header.name_line", "header.byline_elsewhere")
+_AUTHOR_RULES = ("header.byline", "header.byline_after_by", "header.name_line", "header.name_by_date", "header.byline_elsewhere")
 
 
 def _authors(units: list[Unit]) -> tuple[list[str], Unit | None]:
@@ -216,7 +216,7 @@ def _authors(units: list[Unit]) -> tuple[list[str], Unit | None]:
                     key=lambda u: _AUTHOR_RULES.index(u.rule) if u.label == "byline" and u.rule in _AUTHOR_RULES else len(_AUTHOR_RULES))
     for unit in ranked:
         names = byline_authors(unit.text) or name_line_authors(unit.text) or _name_segment(unit.text)
-        if not names and unit.rule == "header.byline_after_by":
+        if not names and unit.rule in ("header.byline_after_by", "header.name_by_date"):
             names = byline_authors(f"By {unit.text}")  # the 'By' stood on the line above
         if names:
             return names, unit

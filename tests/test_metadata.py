@@ -210,3 +210,16 @@ def test_date_and_byline_far_from_the_headline() -> None:
     assert (art["authors"], art["published"]) == (["Jane Doe"], "2022-06-01")
     assert art["metadata_source"]["published"] == {"line": 5, "rule": "header.date_anywhere"}
     assert art["metadata_source"]["authors"] == {"line": 22, "rule": "header.byline_after_by"}
+
+
+SIGNATURES = [("Jane Doe", True), ("Kev", True), ("janedoe", True), ("Staff", True), ("The Coffee Team", True),
+              ("Back", False), ("Share", False), ("Table of contents", False), ("VP", False), ("Top Weight Loss Tips", False)]
+
+
+@pytest.mark.parametrize(("line", "ok"), SIGNATURES)
+def test_signature_beside_a_date(line: str, ok: bool) -> None:
+    """A signature line right above the date under the headline is a byline; menu items and headings are not."""
+    page = f"Why the Sky Is Blue | Science Daily\n\nHome\n\nWhy the Sky Is Blue\n\n{line}\n\nJune 1, 2022\n\n" + PAGE.split("2022\n\n", 1)[1]
+    art = process(Document(path="page.txt", raw=page.encode()), Context(Config()))
+    assert art["authors"] == ([line] if ok else [])
+    assert art["published"] == "2022-06-01"
