@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test bench clean chromium
 
 $(BIN)/pipeline: pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -14,8 +14,15 @@ $(BIN)/pipeline: pyproject.toml
 run: $(BIN)/pipeline
 	$(BIN)/pipeline run seeds -o archive -c config.yaml
 
-test: $(BIN)/pipeline
-	$(BIN)/python -m pytest -q
+test: $(BIN)/pipeline chromium
+	$(BIN)/python -m pytest -q -rs
+
+# The report's browser tests drive Debian's chromium; installed when missing and we may (root, as in CI).
+# Without it those tests are skipped, and -rs prints why.
+chromium:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
+	  echo "chromium not installed (needs root and apt-get): the browser tests will be skipped"
 
 clean:
 	rm -rf $(VENV) archive/*.json archive/index.jsonl archive/run.jsonl archive/articles-*

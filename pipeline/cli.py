@@ -1,4 +1,4 @@
-"""Command line: `pipeline run | clean | inspect | check-config | schema | eval`."""
+"""Command line: `pipeline run | clean | inspect | check-config | schema | eval | report`."""
 from __future__ import annotations
 
 import json
@@ -217,6 +217,24 @@ def eval_cmd(gold_dir: str, input_dir: str, config_path: str | None, per_doc: bo
         for stem, (tp, fp, fn) in result.worst(10):
             click.echo(f"  {stem[:24]:<24} tp={tp:.2f} fp={fp:.2f} fn={fn:.2f}")
     click.echo(result.summary())
+
+
+@cli.command("report")
+@click.argument("archive", type=click.Path(exists=True, file_okay=False))
+@click.option("-o", "--output", default="report.html", show_default=True, help="The HTML page to write.")
+@click.option("-c", "--config", "config_path", help="Config the run used (default: ./config.yaml if present).")
+@click.option("--input", "input_dir", type=click.Path(file_okay=False),
+              help="Folder of the inputs (default: the run's input folder, from run.jsonl).")
+def report_cmd(archive: str, output: str, config_path: str | None, input_dir: str | None) -> None:
+    """Write a self-contained HTML page of an archive: removals per category and rule, every article's lines; searchable."""
+    from .report import write_report
+
+    try:
+        summary = write_report(archive, output, _config(config_path), input_dir)
+    except PipelineError as exc:
+        _fail(exc)
+    click.echo(f"wrote {output}: {summary.articles} articles, {summary.exact} of them line by line from their input",
+               err=True)
 
 
 def main() -> None:
