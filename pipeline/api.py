@@ -27,9 +27,11 @@ def clean_text(text: str, config: Config | None = None, path: str = "<text>") ->
     return clean_bytes(text.encode("utf-8"), path, _context(config))
 
 
-def run(input_dir: str | Path, output_dir: str | Path, config: Config | None = None, workers: int | None = None) -> RunReport:
-    """Cleans a folder into an archive, as `pipeline run` does."""
-    return _run_folder(input_dir, output_dir, config or load_config(None), workers=workers)
+def run(input_dir: str | Path, output_dir: str | Path, config: Config | None = None, workers: int | None = None, *,
+        force: bool = False, prune: bool = False, engine: str = "local", scheduler: str | None = None) -> RunReport:
+    """Cleans a folder into an archive, as `pipeline run` does (the format is the config's `write.format`)."""
+    return _run_folder(input_dir, output_dir, config or load_config(None), workers=workers, force=force, prune=prune,
+                       engine=engine, scheduler=scheduler)
 
 
 __all__ = ["clean_text", "load_config", "run"]
