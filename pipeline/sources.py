@@ -114,11 +114,33 @@ def _markdown(raw: bytes, rel: str, config: Config) -> list[Record]:
     return [Record(raw=raw, text=markdown_text(body), encoding=encoding, given=given)]
 
 
+# <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">, near the top.
+_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.IGNORECASE)
+# Labels browsers read as windows-1252 (the WHATWG Encoding Standard): pages labelled Latin-1 use its extra characters.
+_WHATWG = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252"}
+
+
+def _page_decoded(raw: bytes, rel: str, config: Config) -> tuple[str, str]:
+    """A page's text: valid UTF-8 (or a BOM) wins, then the charset the page declares, then detection."""
+    declared = _CHARSET.search(raw[:4096])
+    if declared and not raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            label = declared.group(1).decode("ascii").lower()
+            codec = _WHATWG.get(label, label)
+            try:
+                return normalise_newlines(raw.decode(codec)), codec
+            except (LookupError, UnicodeDecodeError):
+                pass  # an unknown or wrong label: detect as for any file
+    return _decoded(raw, rel, config)
+
+
 def _html(raw: bytes, rel: str, config: Config) -> list[Record]:
-    """An HTML page: its <title> first, then one line per block element; its meta tags as given metadata."""
+    """An HTML page: one line per block element; its meta tags as given metadata."""
     from .markup import html_page
 
-    text, encoding = _decoded(raw, rel, config)
+    text, encoding = _page_decoded(raw, rel, config)
     body, given = html_page(text)
     return [Record(raw=raw, text=body, encoding=encoding, given=given)]
 

@@ -256,3 +256,14 @@ def test_limits_hold_per_record_in_an_export(tmp_path: Path) -> None:
     assert report.archived == 3 and [(f["location"], f["reason"][:10]) for f in report.failed] == [("line 4", "too large:")]
     report = run(root, out, build_config({"limits": {**limits, "max_export_bytes": 5000}}), workers=1)
     assert report.archived == 0 and "limits.max_export_bytes" in report.failed[0]["reason"]
+
+
+@pytest.mark.parametrize(("declared", "text", "codec"), [
+    ("shift_jis", "東京で大雨。気象庁は警戒を呼びかけた。", "shift_jis"),
+    ("iso-8859-1", "Le prix a augmenté de 5 € à Noël, selon l'étude.", "cp1252"),  # browsers read Latin-1 as windows-1252
+    ("utf-8", "Grüße aus Köln – ein Bericht.", "utf-8"),
+])
+def test_html_declared_charset(declared: str, text: str, codec: str) -> None:
+    page = f'<html><head><meta charset="{declared}"></head><body><p>{text}</p></body></html>'
+    [record] = records("p.html", page.encode(codec), CTX.config)
+    assert (record.text, record.encoding) == (text, codec)
