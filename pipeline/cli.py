@@ -78,7 +78,8 @@ def run_cmd(input_dir: str | None, output_dir: str | None, config_path: str | No
         _summary(report)
     for failure in report.failed:
         shown = failure["path"] if failure["path"].isprintable() else ascii(failure["path"])  # e.g. a newline in a name
-        click.echo(f"Error: {shown}: {failure['reason']}", err=True)
+        where = f"{shown}: {failure['location']}" if failure.get("location") else shown  # a bad record of an export
+        click.echo(f"Error: {where}: {failure['reason']}", err=True)
     sys.exit(EXIT_FAILED_INPUTS if report.failed else EXIT_OK)
 
 

@@ -267,3 +267,13 @@ def test_html_declared_charset(declared: str, text: str, codec: str) -> None:
     page = f'<html><head><meta charset="{declared}"></head><body><p>{text}</p></body></html>'
     [record] = records("p.html", page.encode(codec), CTX.config)
     assert (record.text, record.encoding) == (text, codec)
+
+
+def test_run_command_names_the_bad_record(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    root, out = _export(tmp_path, "feed.jsonl", json.dumps(GOOD) + "\n{oops\n")
+    result = CliRunner().invoke(cli, ["run", str(root), "-o", str(out), "-w", "1", "-q"])
+    assert result.exit_code == 1 and result.stderr.startswith("Error: site/feed.jsonl: line 2: not valid JSON")
