@@ -88,6 +88,27 @@ def test_killed_runs_resume_to_the_uninterrupted_archive(tmp_path: Path) -> None
     assert not (out / JOURNAL_FILE).exists()
 
 
+def test_a_killed_shard_run_leaves_the_shards_and_resumes(tmp_path: Path) -> None:
+    """--format jsonl: a run SIGKILLed while writing its new shards leaves the previous ones whole, and the next
+    run ends with the uninterrupted archive."""
+    root = corpus(tmp_path / "in", 2)
+    baseline = tmp_path / "baseline"
+    config = build_config({"classify": {"model": {"enabled": False}}, "write": {"format": "jsonl"}})  # as pipeline_run's
+    run(root, baseline, config, workers=1)
+    expected = snapshot(baseline)
+    out = tmp_path / "out"
+    shutil.copytree(baseline, out)
+    proc = pipeline_run(root, out, "--format", "jsonl", "--force")
+    while not list(out.glob(".articles-*.tmp*")) and proc.poll() is None:
+        time.sleep(0.002)
+    os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL  # killed while its new shards were half written
+    shards = {p.name: p.read_bytes() for p in out.glob("articles-*.jsonl")}
+    assert shards == {p.name: p.read_bytes() for p in baseline.glob("articles-*.jsonl")}
+    run(root, out, config, workers=1)
+    assert snapshot(out) == expected
+
+
 def tree(root: Path, folders: int) -> Path:
     """Small folders (below the repetition pass's minimum of files), so each input's article depends on it alone."""
     for i in range(folders):
