@@ -277,3 +277,14 @@ def test_run_command_names_the_bad_record(tmp_path: Path) -> None:
     root, out = _export(tmp_path, "feed.jsonl", json.dumps(GOOD) + "\n{oops\n")
     result = CliRunner().invoke(cli, ["run", str(root), "-o", str(out), "-w", "1", "-q"])
     assert result.exit_code == 1 and result.stderr.startswith("Error: site/feed.jsonl: line 2: not valid JSON")
+
+
+@pytest.mark.parametrize(("inputs", "expected"), [
+    (["a.txt.gz", "w/p.HTML", "w/p.md.gz"], ["a.json", "w/p.json", "w/p.md.gz.json"]),
+    (["feed.jsonl", "feed.jsonl.gz", "x.json", "x.txt"], ["feed.jsonl", "feed.jsonl.gz", "x.json", "x.txt.json"]),
+])
+def test_archive_paths_of_each_kind(inputs: list[str], expected: list[str]) -> None:
+    """.gz is not part of the name; an export names a folder (its records go inside); collisions keep the extension."""
+    from pipeline.runner import output_paths
+
+    assert [output_paths(inputs)[rel] for rel in inputs] == expected
