@@ -182,18 +182,22 @@ def entry(art: dict[str, Any], view: list[list[Any]], exact: bool) -> dict[str, 
     }
 
 
-def collect(archive: Path, config: Config, input_dir: Path | None = None) -> tuple[Summary, list[dict[str, Any]]]:
-    """Counts and page entries of every article of `archive`; inputs are read again from `input_dir`
-    (default: the run's input folder, as run.jsonl records it)."""
+def entries(archive: Path, config: Config, summary: Summary, input_dir: Path | None = None) -> Iterator[dict[str, Any]]:
+    """The page entry of every article of `archive`, counted into `summary`; inputs are read again from
+    `input_dir` (default: the run's input folder, as run.jsonl records it)."""
     recorded = run_info(archive).get("input")
     root = input_dir or (Path(recorded) if recorded else None)
     sources = Sources(root if root is not None and root.is_dir() else None, config)
-    summary, entries = Summary(), []
     for art in archive_articles(archive):
         view = lines_view(art, sources.units(art["source"]))
         summary.add(art, view is not None)
-        entries.append(entry(art, view if view is not None else apart_view(art), view is not None))
-    return summary, entries
+        yield entry(art, view if view is not None else apart_view(art), view is not None)
+
+
+def collect(archive: Path, config: Config, input_dir: Path | None = None) -> tuple[Summary, list[dict[str, Any]]]:
+    """The counts and every page entry of `archive`."""
+    summary = Summary()
+    return summary, list(entries(archive, config, summary, input_dir))
 
 
 def _asset(name: str) -> str:
@@ -201,19 +205,30 @@ def _asset(name: str) -> str:
     return resources.files("pipeline").joinpath("templates", name).read_text(encoding="utf-8")
 
 
-def render(archive: Path, summary: Summary, entries: list[dict[str, Any]], run: dict[str, Any]) -> str:
-    """The HTML page."""
+_DATA = "<articles-json>"  # where the articles' JSON goes: autoescape turns any such text of the data into &lt;...
+
+
+def render(archive: Path, summary: Summary, run: dict[str, Any]) -> tuple[str, str]:
+    """The HTML page around the articles' JSON array: the part before it and the part after."""
     import jinja2
     from markupsafe import Markup
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    # htmlsafe_json_dumps escapes < > & ' inside strings, so no text can close the <script> element holding it
-    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "separators": (",", ":")}
     script = _asset("report.js")
     script_hash = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    return env.from_string(_asset("report.html")).render(
-        archive=str(archive), run=run, summary=summary, data={"articles": entries},
+    page = env.from_string(_asset("report.html")).render(
+        archive=str(archive), run=run, summary=summary, articles=Markup(_DATA),
         style=Markup(_asset("report.css")), script=Markup(script), script_hash=script_hash)  # our own files, as is
+    head, tail = page.split(_DATA)
+    return head, tail
+
+
+def as_json(entry: dict[str, Any]) -> str:
+    """An entry as JSON that is safe inside a <script> element: `<`, `>`, `&` and `'` are \\u escapes, so no
+    text can close the element or open a comment."""
+    from jinja2.utils import htmlsafe_json_dumps
+
+    return str(htmlsafe_json_dumps(entry, ensure_ascii=False, separators=(",", ":")))
 
 
 def write_report(archive: str | Path, output: str | Path, config: Config, input_dir: str | Path | None = None) -> Summary:
@@ -221,13 +236,19 @@ def write_report(archive: str | Path, output: str | Path, config: Config, input_
     archive = Path(archive)
     if not archive.is_dir():
         raise UsageError(f"archive folder not found: {archive}")
-    summary, entries = collect(archive, config, Path(input_dir) if input_dir else None)
-    page = render(archive, summary, entries, run_info(archive))
+    summary = Summary()
+    # UTF-8 JSON, not dicts, is kept until the counts at the top of the page are known: a fraction of the memory
+    data = [as_json(e).encode("utf-8") for e in entries(archive, config, summary, Path(input_dir) if input_dir else None)]
+    head, tail = render(archive, summary, run_info(archive))
     try:
-        Path(output).write_text(page, encoding="utf-8")
+        with open(output, "wb") as fh:
+            fh.write(head.encode("utf-8") + b"[")
+            for number, chunk in enumerate(data):
+                fh.write(b",\n" + chunk if number else chunk)
+            fh.write(b"]" + tail.encode("utf-8"))
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
     return summary
 
 
-__all__ = ["Summary", "archive_articles", "collect", "lines_view", "render", "write_report"]
+__all__ = ["Summary", "archive_articles", "collect", "entries", "lines_view", "render", "write_report"]

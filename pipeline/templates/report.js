@@ -2,8 +2,7 @@
 // Builds the article list from the JSON data. Scraped text is only ever set with textContent, never parsed as HTML.
 (function () {
   const PAGE = 200; // articles added per "Show more": keeps the page light with thousands of articles
-  const data = JSON.parse(document.getElementById("report-data").textContent);
-  const articles = data.articles;
+  const articles = JSON.parse(document.getElementById("report-data").textContent);
   const list = document.getElementById("articles");
   const query = document.getElementById("q");
   const category = document.getElementById("category");
