@@ -5,7 +5,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import time
 from collections import Counter
@@ -107,6 +106,26 @@ def test_changed_or_missing_input_falls_back(seeds_archive: Path, repo_config: C
     assert [e["exact"] for e in entries] == [False, False, True, True, True]
     art = read_json(seeds_archive / (first.stem + ".json"))
     assert [line[3] for line in entries[0]["lines"]] == [p["text"] for p in art["paragraphs"]] + [r["text"] for r in art["removed"]]
+
+
+KINDS = {  # one article (or export) of each input kind the runner reads
+    "page.html": "<html><head><title>Pier opens | Daily</title></head><body><nav><a href='/'>Home</a></nav>"
+                 f"<h1>Pier opens</h1><p>{PROSE}</p><p>{PROSE.replace('pier', 'bridge')}</p><p>Share this article</p></body></html>",
+    "note.md": f"# Pier opens\n\nSome *news*: {PROSE}\n\n- the first item\n- the second item\n",
+    "feed.jsonl": "".join(json.dumps({"title": f"Story {n}", "text": f"{PROSE}\n\nShare this article\n\n{PROSE}"}) + "\n"
+                          for n in range(3)),
+}
+
+
+def test_every_input_kind_shown_line_by_line(quick: Config, tmp_path: Path) -> None:
+    """HTML, Markdown and the records of an export are read again as the run read them."""
+    for name, text in KINDS.items():
+        (tmp_path / "in" / name).parent.mkdir(exist_ok=True)
+        (tmp_path / "in" / name).write_text(text, encoding="utf-8")
+    run(tmp_path / "in", tmp_path / "out", quick, workers=1)
+    summary, entries = collect(tmp_path / "out", quick, tmp_path / "in")
+    assert sorted(e["path"] for e in entries) == ["feed.jsonl #1", "feed.jsonl #2", "feed.jsonl #3", "note.md", "page.html"]
+    assert summary.exact == summary.articles == 5
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
