@@ -9,6 +9,7 @@ run decides `duplicate_of` afresh for all articles: an edit to an earlier articl
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import zlib
 from functools import lru_cache
@@ -55,6 +56,12 @@ def fingerprint(article: dict[str, Any], config: DedupConfig) -> dict[str, str] 
     return {"text_sha256": article["text_sha256"], "minhash": base64.b64encode(packed).decode("ascii")}
 
 
+def _band_key(band: bytes) -> bytes:
+    """A short key for one LSH band (its 8-byte BLAKE2 digest): the parent keeps one per band and article, and
+    candidates are checked against the whole signature anyway."""
+    return hashlib.blake2b(band, digest_size=8).digest()
+
+
 class Duplicates:
     """The articles seen so far in this run, indexed for exact and near-duplicate look-ups."""
 
@@ -63,7 +70,7 @@ class Duplicates:
 
         self.config = config
         try:
-            self._lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm)
+            self._lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm, hashfunc=_band_key)
         except ValueError as exc:  # e.g. 0.99 with 128 permutations leaves fewer than 2 LSH bands
             raise ConfigError([("dedup -> threshold", f"{config.threshold} does not work with num_perm {config.num_perm} "
                                 f"({exc}); lower the threshold or raise num_perm")], "dedup") from None
@@ -81,12 +88,13 @@ class Duplicates:
         if len(values) != self.config.num_perm:
             return None  # made under another num_perm: cannot happen, the config is part of every input's key
         minhash = LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
-        hits = [i for i in self._lsh.query(minhash) if np.mean(self._values[i] == values) >= self.config.threshold]
+        packed = values.astype(np.uint32)
+        hits = [i for i in self._lsh.query(minhash) if np.mean(self._values[i] == packed) >= self.config.threshold]
         if found["text_sha256"] in self._exact:
             hits.append(self._exact[found["text_sha256"]])
         number = len(self._ids)
         self._exact.setdefault(found["text_sha256"], number)
         self._lsh.insert(number, minhash)
-        self._values.append(values)
+        self._values.append(packed)
         self._ids.append(article_id)
         return self._ids[min(hits)] if hits else None
