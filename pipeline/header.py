@@ -39,6 +39,9 @@ _READ_TIME = re.compile(r"\b\d+\s*(?:min(?:ute)?s?|mins?)\.?\s*(?:read|de\s+lect
 _ATTRIBUTION = re.compile(r"^[—–-]\s")  # "— Jane Doe on May 1, 2022": who said a quote
 _PUBLISHED = re.compile(r"^\W*(?:originally\s+)?(?:published|posted|publication\s+date|veröffentlicht|publié|publicado|pubblicato)\b", re.IGNORECASE)
 _DESK = re.compile(r"^(?:the\s+)?(?:[\w.-]+\s+)?(?:staff|team|newsdesk|news\s+desk|editors|editorial\s+team)(?:\s+\w+)?$", re.IGNORECASE)
+# By-words that are everyday words in English: far from the headline they count only on a page in their language.
+_FOREIGN_BY_LANGS = {"door": "nl", "di": "it", "av": "sv", "af": "da"}
+_FOREIGN_BY = re.compile(r"^(door|di|av|af)\b", re.IGNORECASE)
 _BY_ALONE = re.compile(r"^(?:by|written\s+by|posted\s+by|author|autor|von|par|por)\s*:?$", re.IGNORECASE)
 
 
@@ -138,7 +141,7 @@ def label_header(units: list[Unit], facts: list[tuple[bool, int]], first_body: i
     if not _named_byline(units):
         _name_by_date(units, skip, nwords, anchor)
     if not _named_byline(units):
-        _far_byline(units, nwords, anchor)
+        _far_byline(units, nwords, anchor, lang)
 
 
 def _named_byline(units: list[Unit]) -> bool:
@@ -181,12 +184,20 @@ def _dated_nearby(units: list[Unit], i: int) -> bool:
     return any(has_date(u.text) or _READ_TIME.search(u.text) for u in units[max(0, i - 3):i + 4])
 
 
-def _far_byline(units: list[Unit], nwords: list[int], anchor: int) -> None:
+def _foreign_by(text: str, lang: str | None) -> bool:
+    """True for a line opening with another language's by-word on a page not in it ('Door Locks' on an English page)."""
+    found = _FOREIGN_BY.match(text.strip())
+    return found is not None and _FOREIGN_BY_LANGS[found.group(1).lower()] != lang
+
+
+def _far_byline(units: list[Unit], nwords: list[int], anchor: int, lang: str | None) -> None:
     """The byline nearest the headline anywhere: a line opening with 'By', 'Written by', 'Autor:'... that names someone,
     or a name right below a lone 'By'. A kept line counts only when short and no sentence ('By Jane Doe', not 'By noon, ...')."""
     found: list[tuple[int, str]] = []
     for i, (unit, n) in enumerate(zip(units, nwords)):
         if unit.label in ("title", "dateline", "byline") and not (unit.label == "byline" and _BY_ALONE.match(unit.text)):
+            continue
+        if _foreign_by(unit.text, lang):
             continue
         if (not unit.kept or (n <= FAR_KEPT_BYLINE_WORDS and not ends_sentence(unit.text))) and n <= MAX_BYLINE_WORDS and explicit_byline(unit.text):
             found.append((i, "header.byline_elsewhere"))
@@ -227,7 +238,7 @@ def _label_line(unit: Unit, nwords: int, meta: MetadataConfig, languages: list[s
     """Byline or dateline label for one line of the header block, when it is one."""
     if _ATTRIBUTION.match(unit.text) or (unit.kept and nwords > MAX_NAME_LINE_WORDS and ends_sentence(unit.text)):
         return  # a quote's attribution or a sentence of the body, not the article's own byline
-    if nwords <= MAX_BYLINE_WORDS and byline_authors(unit.text):
+    if nwords <= MAX_BYLINE_WORDS and byline_authors(unit.text) and not _foreign_by(unit.text, languages[0]):
         unit.label, unit.rule = "byline", "header.byline"
     elif near_title and nwords <= MAX_NAME_LINE_WORDS and name_line_authors(unit.text):
         unit.label, unit.rule = "byline", "header.name_line"

@@ -55,6 +55,7 @@ _ROLE = re.compile(
 # Page elements that a lone "By" above them never introduces ("By" / "Recent Posts").
 PAGE_WORDS = re.compile(r"\b(?:home|menu|search|share|subscribe|login|sign|read|more|related|posts?|recent|contact|comments?|"
                          r"reply|follow|categories|tags|profile|written|posted|published|back)\b", re.IGNORECASE)
+_ARTICLE = re.compile(r"(?:the|a|an)\s")  # "By the Numbers" is a heading; "By The Desk" may be a signature
 _PLAIN = re.compile(r"[\w'’ .&-]+")
 _CREDENTIAL = re.compile(r"^(?:[A-Z][A-Za-z]?\.?){1,3}\.?[®]?$|^(?:M\.D\.|Ph\.?D\.?|MD|PhD|RN|RD|CFP®?|CPA|MBA|DVM|MS|MA|BSc|MSc)$")
 _NAME_WORD = re.compile(r"^(?:[A-ZÀ-ÞА-Я][\w'’.-]*|\([\w.-]+\)|de|da|di|del|der|den|van|von|la|le|bin|al|dos|du|ter|y)$")
@@ -139,7 +140,7 @@ def byline_authors(text: str) -> list[str]:
         # After an explicit "By", a short lower-case or one-word signature ("by time news") is still a name,
         # on a short line only: "By continuing on our website, you agree..." is a sentence.
         lenient = [rest] if 1 <= len(rest.split()) <= 4 and len(text.split()) <= LENIENT_MAX_WORDS and has_letters(rest) \
-            and _PLAIN.fullmatch(rest) and not _FILTER.search(rest) and not PAGE_WORDS.search(rest) else []
+            and _PLAIN.fullmatch(rest) and not _FILTER.search(rest) and not PAGE_WORDS.search(rest) and not _ARTICLE.match(rest) else []
         return names or lenient
     written = _WRITTEN_BY.search(text)
     if written:

@@ -56,6 +56,7 @@ NOT_BYLINES = [
     "Reviewed by Jane Doe",
     "By Recent Posts",
     "by intro ⟨h",
+    "By the Numbers",
 ]
 NAME_LINES = [
     ("Faith Katunga • Oct 20, 2025", ["Faith Katunga"]),
@@ -223,3 +224,10 @@ def test_signature_beside_a_date(line: str, ok: bool) -> None:
     art = process(Document(path="page.txt", raw=page.encode()), Context(Config()))
     assert art["authors"] == ([line] if ok else [])
     assert art["published"] == "2022-06-01"
+
+
+def test_foreign_by_word_far_from_the_headline() -> None:
+    """'Door Lock Sets' in an English page's menu is a product category, not a Dutch byline ('door' = by)."""
+    page = FAR_PAGE.replace("Written by\n\nJane Doe", "Door Lock Sets")
+    art = process(Document(path="page.txt", raw=page.encode()), Context(Config()))
+    assert art["authors"] == []
