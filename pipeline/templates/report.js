@@ -1,6 +1,7 @@
 "use strict";
 // Builds the article list from the JSON data. Scraped text is only ever set with textContent, never parsed as HTML.
 (function () {
+  const META = new Set(["title", "dateline", "byline"]); // lines that became metadata, not boilerplate
   const PAGE = 200; // articles added per "Show more": keeps the page light with thousands of articles
   const articles = JSON.parse(document.getElementById("report-data").textContent);
   const list = document.getElementById("articles");
@@ -71,7 +72,7 @@
     const summary = el("summary");
     summary.append(el("strong", "title", a.title || "(no title)"), el("span", "path", a.path));
     summary.append(el("span", "tag", a.words + " words"));
-    Object.keys(a.cats).forEach((c) => summary.append(el("span", "tag c-removed", c + " " + a.cats[c])));
+    Object.keys(a.cats).forEach((c) => summary.append(el("span", "tag c-" + (META.has(c) ? "meta" : "removed"), c + " " + a.cats[c])));
     if (a.dup) summary.append(el("span", "tag c-dup", "duplicate of " + a.dup));
     details.append(summary);
     details.addEventListener("toggle", () => {
