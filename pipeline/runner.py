@@ -350,7 +350,7 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
     jobs = [(str(root / rel), rel, targets[rel]) for rel in inputs]
     executor = make_engine(engine, min(workers, max(1, len(jobs))), scheduler, _init_worker, (config, str(out.resolve())),
                            **engine_options)
-    saver = Saver(out, write_json, config.write.format)
+    saver = Saver(out, config.write.format)
     try:
         repeated = repeated_lines(root, inputs, config, executor, progress)
         context = {folder: repeated_sha256(fps) for folder, fps in repeated.items()}

@@ -1,6 +1,7 @@
 """The speed-ups change no result: fast language identification and the rule pre-filter against plain versions."""
 from __future__ import annotations
 
+import json
 import random
 import threading
 import re
@@ -17,6 +18,7 @@ from pipeline.config import load_config
 from pipeline.features import FastIdentifier, _identifier, words
 from pipeline.rules import Match, Matcher, normalise
 from pipeline.rules.literals import LiteralFilter, fold, required
+from pipeline.state import Entry, Manifest
 
 TEXTS = [
     "", " ", "a", "ABC DEF", "\x00\x01", "é" * 5,
@@ -240,3 +242,20 @@ def test_memo_scope_is_per_thread() -> None:
     release.set()
     thread.join()
     assert calls == ["a", "a"]
+
+
+ROWS = [
+    {"id": "a1", "path": "x/ä b.txt", "title": "“Quoted” — \u2028 \\ \"x\"", "published": None, "words": 3,
+     "removed_by_category": {"ad": 2, "share": 1}},
+    {"id": "b2", "path": "y.txt", "title": None, "published": "2022-05-01", "words": 0, "removed_by_category": {}},
+]
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+@pytest.mark.parametrize("output", ["json", "jsonl"])
+def test_streamed_manifest_equals_json_dumps(count: int, output: str) -> None:
+    """The state file written one article at a time is byte for byte json.dumps of the whole, as before."""
+    entries = {f"{i}/z{'é' * i}.json": Entry(f"in{i}", f"k{i}", ROWS[i], {"shard": "s", "line": i} if output != "json" else None,
+                                             {"sha256": "e" * i} if i else None) for i in reversed(range(count))}
+    manifest = Manifest(entries=entries, output=output)
+    assert "".join(manifest.json_parts()) == json.dumps(manifest.as_json(), ensure_ascii=False) + "\n"
