@@ -102,12 +102,13 @@ def split_names(text: str) -> list[str]:
         if names and _CREDENTIAL.match(part):
             names[-1] = f"{names[-1]}, {part}"
             continue
-        part = _drop_role(_dedupe(part.rstrip(".*")))
+        whole = _dedupe(part.rstrip(".*"))
+        part = _drop_role(whole)
         single = len(part.split()) == 1 and part[:1].isupper() and not NOT_NAME.search(part)
         if looks_like_name(part) or (single and all(len(n.split()) == 1 for n in names)):  # "Linny and Peter"
             names.append(part)
-        else:
-            break  # a role such as 'Staff Writer' ends the list
+        if part != whole or part not in names:
+            break  # a role ('Staff Writer', 'Founder & Lead Reviewer') ends the list
     return names
 
 

@@ -63,6 +63,10 @@ NAME_LINES = [
     ("Mike Marshall, Shipping Expert", ["Mike Marshall"]),
     ("Vanessa Mendez, MD", ["Vanessa Mendez, MD"]),
     ("Tom Talbot October 14, 2025", ["Tom Talbot"]),
+    ("Jane Doe | Reporter", ["Jane Doe"]),
+    ("Jane Doe, Staff Writer", ["Jane Doe"]),
+    ("Jane Doe Updated May 1, 2022", ["Jane Doe"]),
+    ("Jane Doe Founder & Lead Reviewer", ["Jane Doe"]),
 ]
 NOT_NAME_LINES = ["Key Takeaways", "Table of Contents", "Share this article", "Read More", "Home", "— Jane Doe (@jane) May 1, 2022"]
 
