@@ -38,6 +38,7 @@ def main() -> None:
     ap.add_argument("--train", nargs="+", default=[])
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--thresholds", type=float, nargs="+", default=[0.5], help="classify.model.threshold values to score")
+    ap.add_argument("--dump", type=Path, help="write each cleaned text to DUMP/<rendering>/<id>.txt (first threshold)")
     args = ap.parse_args()
     bench = Path(args.bench)
     ctx = Context(load_config(None))
@@ -77,6 +78,9 @@ def main() -> None:
                             continue
                         art = clean_bytes((folder / name).read_bytes(), name, fold_ctx, repeated)
                         triples[threshold, r].append(triple(gold_body(bench / "gold" / f"{stem}.json"), art["text"]))
+                        if args.dump and threshold == args.thresholds[0]:
+                            (args.dump / r).mkdir(parents=True, exist_ok=True)
+                            (args.dump / r / f"{stem}.txt").write_text(art["text"], encoding="utf-8")
             print(f"fold {k + 1}/{args.folds} done", file=sys.stderr)
     for (threshold, r), found in triples.items():
         p, rc, f = prf(found)

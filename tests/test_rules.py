@@ -1,0 +1,56 @@
+"""Catalogue rules: lines of each boilerplate kind match their rule in several languages; prose does not."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.config import load_config
+from pipeline.process import Context
+
+CASES = [
+    ("Copied!", "share.network"),
+    ("Später lesen", "share.network"),
+    ("Lire plus tard", "share.network"),
+    ("Great advice for small shops. Click To Tweet", "share.click_to"),
+    ("Explore further", "related.header"),
+    ("Pour aller plus loin", "related.header"),
+    ("See more: Floods close the coastal road", "related.prefixed"),
+    ("Maria Rossi Submitted photo", "caption.trailing_photo_credit"),
+    ("Courtesy of the city museum", "caption.trailing_photo_credit"),
+    ("Foto di Luca Bianchi", "caption.trailing_photo_credit"),
+    ("Citation: Bees count to five (2020, May 3) retrieved 4 May 2020 from https://example.org/bees", "page_meta.citation"),
+    ("Zitiervorschlag: Müller, Bienen zählen bis fünf", "page_meta.citation"),
+    ("If you enjoyed this article, consider becoming a member.", "ad.enjoyed_nag"),
+    ("Si vous avez aimé cet article, partagez-le.", "ad.enjoyed_nag"),
+    ("Если вам понравилась статья, поделитесь ею", "ad.enjoyed_nag"),
+    ("slot_top_1_en", "junk.identifier"),
+    ("false", "junk.literal"),
+    ("► Gadgets (42)", "navigation.category_count"),
+    ("You have successfully subscribed. Thank you!", "newsletter.form"),
+    ("Vous êtes bien inscrit à la newsletter", "newsletter.form"),
+]
+PROSE = [
+    "The photo of the harbour was taken at dawn by a local fisherman.",
+    "She said she enjoyed the concert more than she expected.",
+    "Readers copied the recipe by hand before the internet.",
+    "The court will explore further options next week, the judge said.",
+    "Average price per square metre (2024)",
+]
+
+
+@pytest.fixture(scope="module")
+def ctx() -> Context:
+    """The built-in catalogue."""
+    return Context(load_config(None))
+
+
+@pytest.mark.parametrize(("text", "rule"), CASES, ids=[c[1] + ":" + c[0][:20] for c in CASES])
+def test_rule_matches(ctx: Context, text: str, rule: str) -> None:
+    """Each line is recognised by the named rule."""
+    match = ctx.matcher.match(text, len(text.split()))
+    assert match is not None and match.rule == rule
+
+
+@pytest.mark.parametrize("text", PROSE)
+def test_prose_is_not_matched(ctx: Context, text: str) -> None:
+    """Sentences that merely mention a rule's words stay unmatched."""
+    assert ctx.matcher.match(text, len(text.split())) is None
