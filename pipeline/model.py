@@ -26,6 +26,11 @@ _WORDISH = re.compile(r"\b\w")
 _DIGIT = re.compile(r"\d")
 _LINKISH = re.compile(r"https?://|www\.|@\w|\.com\b")
 _SEPARATOR = re.compile(r" [|/•·] ")
+# Words that mark a photo caption or credit in the common news languages.
+_CAPTION_CUE = re.compile(
+    r"\b(photo|photos|image|picture|pictured|file|credit|courtesy|handout|getty|reuters|ap|afp|epa|shutterstock|"
+    r"foto|bild|bildquelle|fotografía|imagen|immagine|imagem|afbeelding|zdjęcie|фото|снимок)\b", re.IGNORECASE)
+_NORM = re.compile(r"\w+")
 
 FEATURES = (
     "log_chars", "words", "ends_sentence", "ends_colon", "bullet", "digit_ratio", "upper_ratio", "symbol_ratio",
@@ -35,6 +40,8 @@ FEATURES = (
     "prev1_log_chars", "prev1_cls", "prev1_rule", "prev2_log_chars", "prev2_cls", "prev2_rule",
     "next1_log_chars", "next1_cls", "next1_rule", "next2_log_chars", "next2_cls", "next2_rule",
     "rules_nearby", "short_run", "doc_good_share", "doc_rule_share",
+    "headline_run", "caps_share", "caption_cue", "dup_in_doc", "prev1_ends", "next1_ends", "good_after",
+    "run_digit_share",
 )
 
 
@@ -92,7 +99,58 @@ def feature_rows(units: list[Unit], an: Analysis) -> list[list[float]]:
     rule_share = sum(1 for f in an.facts if f.match is not None) / max(1, n)
     for row in rows:
         row.extend((good_share, rule_share))
+    _add_shape_context(units, an, rows, good, total_good)
     return rows
+
+
+def _headline_shaped(text: str, nwords: int) -> bool:
+    """A line shaped like a story headline or kicker: a few words, letters, no closing punctuation."""
+    return 2 <= nwords <= 25 and has_letters(text) and not ends_sentence(text) and not text.endswith(",")
+
+
+def _runs(flags: list[bool]) -> list[int]:
+    """For each position, the length of the run of True flags it belongs to (0 when False)."""
+    out, i = [0] * len(flags), 0
+    while i < len(flags):
+        j = i
+        while j < len(flags) and flags[j]:
+            j += 1
+        for k in range(i, j):
+            out[k] = j - i
+        i = max(j, i + 1)
+    return out
+
+
+def _add_shape_context(units: list[Unit], an: Analysis, rows: list[list[float]], good: list[int], total_good: int) -> None:
+    """Features of lists of headlines, captions and lines repeated within the page (pull quotes, teasers)."""
+    texts = [u.text for u in units]
+    runs = _runs([_headline_shaped(t, f.words) for t, f in zip(texts, an.facts)])
+    # A list of dates, scores or specs is part of the article more often than a list of headlines is.
+    digits = [float(bool(_DIGIT.search(t))) for t in texts]
+    normed = [" ".join(_NORM.findall(t.lower())) for t in texts]
+    joined = "\n".join(normed)
+    after = total_good
+    for i, (text, row) in enumerate(zip(texts, rows)):
+        after -= good[i]
+        letters = [c for c in text if c.isalpha()]
+        caps = sum(1 for c in letters if c.isupper()) / len(letters) if letters else 0.0
+        # A line whose words recur elsewhere in the page is a pull quote, a repeated teaser or a duplicated caption.
+        dup = len(normed[i]) >= 12 and joined.count(normed[i]) > 1
+        row.extend((
+            float(min(runs[i], 20)), caps, float(bool(_CAPTION_CUE.search(text))), float(dup),
+            float(i > 0 and ends_sentence(texts[i - 1])), float(i + 1 < len(texts) and ends_sentence(texts[i + 1])),
+            after / total_good, _run_share(digits, runs, i),
+        ))
+
+
+def _run_share(values: list[float], runs: list[int], i: int) -> float:
+    """Mean of `values` over the headline-shaped run holding unit i (-1 outside runs)."""
+    if not runs[i]:
+        return -1.0
+    lo = i
+    while lo > 0 and runs[lo - 1] == runs[i] and runs[lo - 1]:
+        lo -= 1
+    return sum(values[lo:lo + runs[i]]) / runs[i]
 
 
 class LineModel:
