@@ -19,7 +19,7 @@ from .errors import InputError, PipelineError, UsageError
 from . import dedup
 from .process import Context, clean_records
 from .read import normalise_newlines
-from .sinks import Output
+from .sinks import Output, write_bytes
 from .sources import Record, multi, texts
 from .state import (INCOMPLETE, LEGACY_FILES, STATE_FILE, Entry, Leftovers, Manifest, Saver, check_inputs, input_key, locked, remove_temp_files,
                     repeated_sha256, settle)
@@ -212,15 +212,7 @@ def _file_fingerprints(path: Path, config: Config) -> list[set[str]]:
 
 def write_json(path: Path, data: Any, indent: int | None) -> int:
     """Writes JSON atomically (a temp file in the same folder, fsync, rename); returns the file's size."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    payload = json.dumps(data, ensure_ascii=False, indent=indent) + "\n"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(payload)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    return len(payload.encode("utf-8"))
+    return write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=indent) + "\n").encode("utf-8"))
 
 
 _WORKER: dict[str, Any] = {}
@@ -339,7 +331,7 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
     report = RunReport(str(root), str(out))
     remove_temp_files(out)
     previous = _previous(out, config.write.format)
-    output = Output(out, config.write, write_json)
+    output = Output(out, config.write)
     duplicates = dedup.Duplicates(config.dedup) if config.dedup.enabled else None
     found, report.failed = scan(root, config, skip=out)
     digests, unusable = check_inputs(root, found, config.limits)

@@ -12,8 +12,10 @@ import hashlib
 import json
 import os
 import re
-from pathlib import Path
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, Protocol
 
 from .config import WriteConfig
@@ -21,6 +23,35 @@ from .errors import PipelineError, UsageError
 from .state import Entry
 
 SHARD = re.compile(r"^articles-\d{5}\.(jsonl|parquet)$")
+PATCH_THREADS = 2  # fsync waits on the disk, not the CPU: two writers keep it busy while the run goes on
+PATCHES_PENDING = 64  # patched files held in memory at most, waiting for their write
+_DUPLICATE_KEY = '"duplicate_of": '
+_DECODER = json.JSONDecoder()
+
+
+def write_bytes(path: Path, payload: bytes) -> int:
+    """Writes a file atomically (a temp file in the same folder, fsync, rename); returns its size."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temp(path)
+    with open(tmp, "wb") as fh:
+        fh.write(payload)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return len(payload)
+
+
+def with_duplicate_of(text: str, duplicate_of: str | None) -> tuple[str, bool]:
+    """An article file's JSON text with `duplicate_of` set: what json.dumps of the changed article writes, without
+    parsing and writing all of it again; and whether its length changed. The top-level key is the last one so
+    named: strings escape their quotes, and after it comes only `pipeline`, whose keys are fixed."""
+    at = text.rfind(_DUPLICATE_KEY)
+    if at < 0:
+        raise ValueError("no duplicate_of in the article")
+    start = at + len(_DUPLICATE_KEY)
+    _, end = _DECODER.raw_decode(text, start)
+    value = json.dumps(duplicate_of)
+    return text[:start] + value + text[end:], len(value) != end - start
 
 
 def shard_name(number: int, suffix: str) -> str:
@@ -178,10 +209,12 @@ def shards_for(fmt: str, out: Path, limit: int) -> tuple[Shards, Previous]:
 class Output:
     """Where a run's articles go: files the workers wrote (`json`), or shards written here in input order."""
 
-    def __init__(self, out: Path, config: WriteConfig, write: Callable[[Path, Any, int | None], int]) -> None:
-        self.out, self.format, self.shard_bytes, self.indent, self.write = out, config.format, config.shard_bytes, config.indent, write
+    def __init__(self, out: Path, config: WriteConfig) -> None:
+        self.out, self.format, self.shard_bytes = out, config.format, config.shard_bytes
         self.shards: Shards | None = None
         self.previous: Previous | None = None
+        self._writers: ThreadPoolExecutor | None = None
+        self._pending: deque[Future[int]] = deque()
         if self.format != "json":
             self.shards, self.previous = shards_for(self.format, out, self.shard_bytes)
 
@@ -200,7 +233,8 @@ class Output:
             size = carry.get("bytes", (entry.record or {}).get("bytes"))
             if entry.row.get("duplicate_of") != duplicate_of:  # the worker wrote null; a skipped one may have changed
                 size = self._patch(entry.row["archive_path"], duplicate_of)
-            # The file's size goes into the state: a file rewritten by a killed run (null, not yet patched) is redone.
+            # The file's size goes into the state: a file rewritten by a killed run (null, not yet patched, or its
+            # patch still being written) is redone; an id is never as long as null.
             return Entry(entry.input, entry.key, row, {"bytes": size}, entry.dedup)
         record = carry["article"] if "article" in carry else self.previous.get(entry.record)
         if record is None:  # checked by `usable` under the run's lock: only a change behind our back gets here
@@ -209,16 +243,43 @@ class Output:
         return Entry(entry.input, entry.key, {**row, "archive_path": place["shard"]}, place, entry.dedup)
 
     def _patch(self, archive_path: str, duplicate_of: str | None) -> int:
-        """Rewrites one article file with its `duplicate_of` (atomically, as every write); returns its size."""
+        """Rewrites one article file with its `duplicate_of` (atomically, as every write); returns its size.
+
+        When the size changes (null to an id, as after a worker's write), a thread writes it and the run goes on: a
+        run killed before that write finishes leaves a file of another size than its state says, which is redone.
+        A change between two ids keeps the size, so it is written at once."""
         path = self.out / archive_path
-        article = json.loads(path.read_text(encoding="utf-8"))
-        return self.write(path, {**article, "duplicate_of": duplicate_of}, self.indent)
+        text, resized = with_duplicate_of(path.read_text(encoding="utf-8"), duplicate_of)
+        payload = text.encode("utf-8")
+        if not resized:
+            return write_bytes(path, payload)
+        if self._writers is None:
+            self._writers = ThreadPoolExecutor(PATCH_THREADS, thread_name_prefix="patch")
+        self._pending.append(self._writers.submit(write_bytes, path, payload))
+        while self._pending and (len(self._pending) > PATCHES_PENDING or self._pending[0].done()):
+            self._pending.popleft().result()
+        return len(payload)
+
+    def _finish_patches(self, check: bool) -> None:
+        """Waits for the patches still being written; with `check`, the first failure is raised."""
+        try:
+            while self._pending:
+                future = self._pending.popleft()
+                if check:
+                    future.result()
+                else:
+                    future.exception()
+        finally:
+            if self._writers is not None:
+                self._writers.shutdown(cancel_futures=True)
+                self._writers = None
 
     def __enter__(self) -> Output:
         return self
 
     def __exit__(self, exc_type: object, *_: object) -> None:
-        """Puts the new shards in place when the run went through, drops them otherwise."""
+        """Finishes the patched files; puts the new shards in place when the run went through, drops them otherwise."""
+        self._finish_patches(check=exc_type is None)
         if self.shards is None:
             return
         if exc_type is None:
