@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from re import _constants as C, _parser  # type: ignore[attr-defined]
 
 import regex
 
@@ -22,7 +23,11 @@ Predicate = Callable[[str, str], bool]  # (text as written, normalised text) -> 
 @per_document
 def normalise(text: str) -> str:
     """Lower-cases and trims bullets and punctuation so phrases compare by their words."""
-    return _SPACES.sub(" ", _EDGES.sub("", text.lower()))
+    low = text.lower()
+    if not (low[:1].isalnum() and low[-1:].isalnum()):  # [\W_] is exactly "not str.isalnum()"
+        low = _EDGES.sub("", low)
+    # No space is left at either edge, so this is _SPACES.sub(" ", low): split() and \s know the same spaces.
+    return " ".join(low.split())
 
 
 def _exact(rule: Rule) -> Predicate:
@@ -42,9 +47,36 @@ def _contains(rule: Rule) -> Predicate:
 
 def _pattern(rule: Rule) -> Predicate:
     if rule._timeout is None:  # the reviewed built-in catalogue: the standard engine
-        search = re.compile(rule.pattern or "", re.IGNORECASE).search
+        compiled = re.compile(rule.pattern or "", re.IGNORECASE)
+        # A pattern that can only match at the start gives the same answer with `match`, which does not try
+        # (and fail) at every other position of a long line first.
+        search = compiled.match if anchored(rule.pattern or "") else compiled.search
         return lambda text, norm: search(text) is not None
     return _timed_search(rule.name, regex.compile(rule.pattern or "", regex.IGNORECASE), rule._timeout)
+
+
+def anchored(pattern: str) -> bool:
+    """True when every match of `pattern` (under re.IGNORECASE) starts at the beginning of the text: each branch
+    opens with ^ or \\A, and no MULTILINE flag makes ^ match after a newline."""
+    try:
+        parsed = _parser.parse(pattern, re.IGNORECASE)
+    except Exception:  # noqa: BLE001 - the compile step reports bad patterns; here it is only not anchored
+        return False
+    return not parsed.state.flags & re.MULTILINE and _starts_anchored(parsed)
+
+
+def _starts_anchored(items: _parser.SubPattern) -> bool:
+    """True when the first thing `items` matches is the beginning of the text, in every branch."""
+    if not len(items):
+        return False
+    op, av = items[0]
+    if op is C.AT:
+        return av in (C.AT_BEGINNING, C.AT_BEGINNING_STRING)
+    if op is C.BRANCH:
+        return all(_starts_anchored(alt) for alt in av[1])
+    if op is C.SUBPATTERN:  # a group: (group, added flags, removed flags, contents)
+        return not av[1] & re.MULTILINE and _starts_anchored(av[3])
+    return False
 
 
 def _timed_search(name: str, compiled: regex.Pattern[str], seconds: float) -> Predicate:
@@ -77,6 +109,7 @@ class Match:
 
 @dataclass(slots=True)
 class _Compiled:
+    index: int  # place in catalogue order
     match: Match
     test: Predicate
     max_words: int | None
@@ -84,41 +117,77 @@ class _Compiled:
     prefiltered: bool  # run only when the literal pre-filter names it
 
 
+@dataclass(slots=True, frozen=True)
+class _Plan:
+    """The rules a line of some length is tried against, in order: all of them, and those the literal pre-filter
+    does not gate (enough when the line holds none of the literals, as most lines do)."""
+
+    rules: tuple[_Compiled, ...]
+    unfiltered: tuple[_Compiled, ...]
+    prefiltered: bool
+
+
 class Matcher:
     """All enabled rules, tried in catalogue order; the first that fires names the category.
 
     Pattern rules whose regex needs some literal text are tried only on lines that contain it
     (one Aho-Corasick pass per line, see `literals`); the order of the rules stays as written.
+    Exact-phrase rules are one dictionary look-up: the first of them listing the line's phrase is the
+    answer unless a rule before it fires, and no rule after the first that fires is ever run.
     """
 
     def __init__(self, categories: dict[str, Category]) -> None:
         self._rules: list[_Compiled] = []
+        self._exact: dict[str, int] = {}  # normalised phrase -> the first exact rule (of any length) listing it
+        looked_up: set[int] = set()  # those exact rules, not run in the loop
         needed: dict[int, frozenset[str]] = {}
         for cat_name, category in categories.items():
             if not category.enabled:
                 continue
             for rule in category.rules:
+                index = len(self._rules)
                 match = Match(cat_name, f"{cat_name}.{rule.name}", rule.ends_article)
                 literals = required(rule.pattern or "") if rule.kind == "pattern" else None
                 if literals:
-                    needed[len(self._rules)] = literals
-                compiled = _Compiled(match, RULE_KINDS[rule.kind](rule), rule.max_words, rule.kind != "pattern", bool(literals))
+                    needed[index] = literals
+                if rule.kind == "exact" and rule.max_words is None:
+                    looked_up.add(index)
+                    for phrase in rule.phrases:
+                        self._exact.setdefault(normalise(phrase), index)
+                compiled = _Compiled(index, match, RULE_KINDS[rule.kind](rule), rule.max_words, rule.kind != "pattern", bool(literals))
                 self._rules.append(compiled)
         self._filter = LiteralFilter(needed)
+        self._looped = [r for r in self._rules if r.index not in looked_up]
+        self._needs_norm = any(r.needs_norm for r in self._rules)
+        # Lines longer than every max_words see the same rules: their plans share one key.
+        self._longest = max((r.max_words for r in self._rules if r.max_words is not None), default=0) + 1
+        self._plans: dict[int, _Plan] = {}
+
+    def _plan(self, words: int) -> _Plan:
+        """The looped rules a line of `words` words is tried against (cached by length)."""
+        plan = self._plans.get(words)
+        if plan is None:
+            rules = tuple(r for r in self._looped if r.max_words is None or words <= r.max_words)
+            plan = self._plans[words] = _Plan(rules, tuple(r for r in rules if not r.prefiltered),
+                                              any(r.prefiltered for r in rules))
+        return plan
 
     def match(self, text: str, words: int) -> Match | None:
         """The first rule that fires on `text` (a line of `words` words), or None."""
-        norm: str | None = None
-        candidates: set[int] | None = None
-        for i, rule in enumerate(self._rules):
-            if rule.max_words is not None and words > rule.max_words:
+        plan = self._plan(min(words, self._longest))
+        norm = normalise(text) if self._needs_norm else ""
+        hit = self._exact.get(norm, len(self._rules))
+        rules = plan.unfiltered
+        candidates: set[int] = set()
+        if plan.prefiltered:
+            candidates = self._filter.candidates(text)
+            if candidates:
+                rules = plan.rules
+        for rule in rules:
+            if rule.index > hit:
+                break
+            if rule.prefiltered and rule.index not in candidates:
                 continue
-            if rule.prefiltered:
-                candidates = self._filter.candidates(text) if candidates is None else candidates
-                if i not in candidates:
-                    continue
-            if rule.needs_norm and norm is None:
-                norm = normalise(text)
-            if rule.test(text, norm or ""):
+            if rule.test(text, norm):
                 return rule.match
-        return None
+        return self._rules[hit].match if hit < len(self._rules) else None
