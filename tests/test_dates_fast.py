@@ -1,0 +1,74 @@
+"""English dates read without dateparser give the dates dateparser gives, under every date order."""
+from __future__ import annotations
+
+import random
+from datetime import datetime
+from pathlib import Path
+
+import dateparser
+import pytest
+
+from pipeline.dates import _ORDINAL, _PHRASE, english_date
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SPELLINGS = ["January", "Jan", "February", "Feb", "March", "Mar", "April", "Apr", "May", "June", "Jun", "July", "Jul",
+             "August", "Aug", "September", "Sep", "Sept", "October", "Oct", "November", "Nov", "December", "Dec"]
+DAYS = [0, 1, 5, 9, 10, 12, 13, 28, 29, 30, 31, 32]
+YEARS = [1899, 1900, 1999, 2000, 2023, 2024, 2099, 2100]
+ORDERS = ["MDY", "DMY", "YMD"]
+
+
+def _grid() -> list[str]:
+    """Every spelling in both orders, cases, with and without dot and comma, over days and years that test the edges."""
+    out = []
+    for month in SPELLINGS:
+        for case in (str, str.lower, str.upper):
+            m = case(month)
+            for dot in ("", "."):
+                for comma in ("", ","):
+                    out += [f"{m}{dot} {d}{comma} {y}" for d in DAYS for y in YEARS]
+                    out += [f"{d} {m}{dot}{comma} {y}" for d in DAYS for y in YEARS]
+    return out
+
+
+def _sample() -> list[str]:
+    """A fixed sample of the grid, the seeds' own date phrases, and near misses the fast path must leave alone."""
+    picked = random.Random(4).sample(_grid(), 500)
+    seeds = {_ORDINAL.sub(r"\1", m.group(0)) for p in SEEDS.glob("*.txt")
+             for m in _PHRASE.finditer(p.read_text(encoding="utf-8"))}
+    misses = ["May 5, 22", "May  5, 2022", "May 5,2022", "Mai 5, 2022", "5. May 2022", "May 05 2022 10:00", "Febr 5, 2022",
+              "February 29, 2023", "February 29, 2024", "April 31, 2024", "5 de May de 2022", "May 5th, 2022"]
+    return sorted(set(picked) | seeds | set(misses))
+
+
+def _dateparser(text: str, order: str, require: bool) -> datetime | None:
+    """What dates._parse asked dateparser for, with parse_date's settings."""
+    settings = {"DATE_ORDER": order, "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"] if require else [],
+                "RETURN_AS_TIMEZONE_AWARE": False}
+    return dateparser.parse(text, languages=["en"], settings=settings)
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_english_dates_are_dateparsers(order: str) -> None:
+    """Where the fast path reads a date, dateparser reads the same day (a relative line drops REQUIRE_PARTS: same)."""
+    read = 0
+    for text in _sample():
+        fast = english_date(text)
+        if fast is None:
+            continue
+        read += 1
+        for require in (True, False):
+            found = _dateparser(text, order, require)
+            assert found is not None and found.date() == fast.date(), (text, order, require)
+    assert read > 200  # the sample does exercise the fast path
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("May 5, 2022", datetime(2022, 5, 5)), ("5 May 2022", datetime(2022, 5, 5)), ("Sept. 30, 2021", datetime(2021, 9, 30)),
+    ("dec 31 1999", datetime(1999, 12, 31)), ("February 29, 2024", datetime(2024, 2, 29)),
+    ("February 29, 2023", None), ("May 0, 2022", None), ("May 5, 1899", None), ("Mai 5, 2022", None),
+    ("May  5, 2022", None), ("May 5, 2022 10:00", None), ("Published May 5, 2022", None), ("٥ May 2022", None),
+])
+def test_english_date(text: str, expected: datetime | None) -> None:
+    """Whole phrases only; anything else, invalid days and odd digits included, is left to dateparser."""
+    assert english_date(text) == expected
