@@ -80,6 +80,9 @@ class LocalPool:
     def __init__(self, workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()) -> None:
         self.workers = workers
         self._pool = ProcessPoolExecutor(workers, initializer=initializer, initargs=initargs)
+        # Fork the workers now rather than on the first real task: a forked process's RSS counts every page it
+        # inherits, so workers forked once the caller holds per-input state would grow with the corpus.
+        self._pool.submit(int)
 
     def map_chunks(self, fn: Callable[[list[Any]], list[Any]], items: Iterable[Any], chunksize: int) -> Iterator[Any]:
         """Chunks go to the pool; results come back in order."""

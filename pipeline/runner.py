@@ -16,6 +16,7 @@ from .classify import fingerprint
 from .config import Config
 from .engine import Engine, InProcess, chunked, make_engine
 from .errors import InputError, PipelineError, UsageError
+from .lean import import_lightgbm
 from . import dedup
 from .process import Context, clean_records
 from .read import normalise_newlines
@@ -232,6 +233,8 @@ def _init_worker(config: Config, out: str) -> None:
 def _context() -> Context:
     """The worker's context (rules, models), built once: the first pass does not need it."""
     if "ctx" not in _WORKER:
+        if _WORKER["config"].classify.model.enabled:
+            import_lightgbm()  # before the model does, without what it would pull in besides
         _WORKER["ctx"] = Context(_WORKER["config"])
     return _WORKER["ctx"]
 
@@ -334,16 +337,17 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
     output = Output(out, config.write)
     duplicates = dedup.Duplicates(config.dedup) if config.dedup.enabled else None
     found, report.failed = scan(root, config, skip=out)
-    digests, unusable = check_inputs(root, found, config.limits)
-    report.failed += unusable
-    inputs = [rel for rel in found if rel in digests]
-    targets = output_paths(inputs)
     workers = workers if workers is not None else (config.workers or os.cpu_count() or 1)
-    jobs = [(str(root / rel), rel, targets[rel]) for rel in inputs]
-    executor = make_engine(engine, min(workers, max(1, len(jobs))), scheduler, _init_worker, (config, str(out.resolve())),
+    # Started before the per-input state below exists: forked workers would carry a copy of it.
+    executor = make_engine(engine, min(workers, max(1, len(found))), scheduler, _init_worker, (config, str(out.resolve())),
                            **engine_options)
     saver = Saver(out, config.write.format)
     try:
+        digests, unusable = check_inputs(root, found, config.limits)
+        report.failed += unusable
+        inputs = [rel for rel in found if rel in digests]
+        targets = output_paths(inputs)
+        jobs = [(str(root / rel), rel, targets[rel]) for rel in inputs]
         repeated = repeated_lines(root, inputs, config, executor, progress)
         context = {folder: repeated_sha256(fps) for folder, fps in repeated.items()}
         keys = {rel: input_key(digests[rel], config_sha256, context[_folder(rel)], targets[rel]) for rel in inputs}
