@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import sqlite3
 import zlib
 from functools import lru_cache
 from typing import Any
@@ -63,38 +64,70 @@ def _band_key(band: bytes) -> bytes:
 
 
 class Duplicates:
-    """The articles seen so far in this run, indexed for exact and near-duplicate look-ups."""
+    """The articles seen so far in this run, indexed for exact and near-duplicate look-ups.
+
+    The index lives in a private temporary SQLite database on disk (SQLite deletes it when closed), so the parent's
+    memory does not grow with the corpus: a table of (band, band key) -> article number, as datasketch's MinHashLSH
+    keeps in memory, with the same bands and keys (the same candidates), the signatures and the text digests.
+    """
 
     def __init__(self, config: DedupConfig) -> None:
         from datasketch import MinHashLSH
 
         self.config = config
-        try:
-            self._lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm, hashfunc=_band_key)
+        try:  # datasketch chooses the bands for the threshold (and refuses what it cannot serve)
+            lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm, hashfunc=_band_key)
         except ValueError as exc:  # e.g. 0.99 with 128 permutations leaves fewer than 2 LSH bands
             raise ConfigError([("dedup -> threshold", f"{config.threshold} does not work with num_perm {config.num_perm} "
                                 f"({exc}); lower the threshold or raise num_perm")], "dedup") from None
-        self._exact: dict[str, int] = {}
-        self._values: list[np.ndarray] = []
-        self._ids: list[str] = []
+        self._ranges: list[tuple[int, int]] = list(lsh.hashranges)
+        self._db = sqlite3.connect("")  # "": a temporary database on disk, only a small page cache in memory
+        self._db.executescript(_SCHEMA)
+        self._count = 0
 
     def check(self, article_id: str, found: dict[str, str] | None) -> str | None:
         """The id of the earliest article seen that this one duplicates, or None; then remembers this one."""
         if not found:
             return None
-        from datasketch import LeanMinHash
-
-        values = np.frombuffer(base64.b64decode(found["minhash"]), dtype="<u4").astype(np.uint64)
-        if len(values) != self.config.num_perm:
+        packed = np.frombuffer(base64.b64decode(found["minhash"]), dtype="<u4")
+        if len(packed) != self.config.num_perm:
             return None  # made under another num_perm: cannot happen, the config is part of every input's key
-        minhash = LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
-        packed = values.astype(np.uint32)
-        hits = [i for i in self._lsh.query(minhash) if np.mean(self._values[i] == packed) >= self.config.threshold]
-        if found["text_sha256"] in self._exact:
-            hits.append(self._exact[found["text_sha256"]])
-        number = len(self._ids)
-        self._exact.setdefault(found["text_sha256"], number)
-        self._lsh.insert(number, minhash)
-        self._values.append(packed)
-        self._ids.append(article_id)
-        return self._ids[min(hits)] if hits else None
+        # As MinHashLSH keys a band: the big-endian bytes of its 64-bit hash values, through _band_key.
+        wide = packed.astype(">u8")
+        bands = [(band, _band_key(wide[start:end].tobytes())) for band, (start, end) in enumerate(self._ranges)]
+        hits = [n for n in sorted(self._candidates(bands)) if np.mean(self._signature(n) == packed) >= self.config.threshold]
+        exact = self._db.execute("SELECT number FROM texts WHERE sha256 = ?", (found["text_sha256"],)).fetchone()
+        if exact:
+            hits.append(exact[0])
+        number, self._count = self._count, self._count + 1
+        self._db.execute("INSERT OR IGNORE INTO texts VALUES (?, ?)", (found["text_sha256"], number))
+        self._db.executemany("INSERT INTO bands VALUES (?, ?, ?)", [(band, key, number) for band, key in bands])
+        self._db.execute("INSERT INTO articles VALUES (?, ?, ?)", (number, article_id, packed.tobytes()))
+        if number % 1000 == 999:
+            self._db.commit()
+        if not hits:
+            return None
+        return self._db.execute("SELECT id FROM articles WHERE number = ?", (min(hits),)).fetchone()[0]
+
+    def _candidates(self, bands: list[tuple[int, bytes]]) -> set[int]:
+        """Numbers of the articles that share a band with these band keys."""
+        query = "SELECT number FROM bands WHERE band = ? AND key = ?"
+        return {number for band in bands for (number,) in self._db.execute(query, band)}
+
+    def _signature(self, number: int) -> np.ndarray:
+        """The stored signature of article `number`."""
+        blob = self._db.execute("SELECT signature FROM articles WHERE number = ?", (number,)).fetchone()[0]
+        return np.frombuffer(blob, dtype="<u4")
+
+    def close(self) -> None:
+        """Drops the index (SQLite deletes the temporary database)."""
+        self._db.close()
+
+
+_SCHEMA = """
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+CREATE TABLE bands (band INTEGER, key BLOB, number INTEGER, PRIMARY KEY (band, key, number)) WITHOUT ROWID;
+CREATE TABLE articles (number INTEGER PRIMARY KEY, id TEXT NOT NULL, signature BLOB NOT NULL);
+CREATE TABLE texts (sha256 TEXT PRIMARY KEY, number INTEGER NOT NULL) WITHOUT ROWID;
+"""

@@ -6,7 +6,7 @@ import os
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -22,8 +22,8 @@ from .process import Context, clean_records
 from .read import normalise_newlines
 from .sinks import Output, write_bytes
 from .sources import Record, multi, texts
-from .state import (INCOMPLETE, LEGACY_FILES, STATE_FILE, Entry, Leftovers, Manifest, Saver, check_inputs, input_key, locked, remove_temp_files,
-                    repeated_sha256, settle)
+from .state import INCOMPLETE, LEGACY_FILES, STATE_FILE, Entry, check_inputs, input_key, locked, remove_temp_files, repeated_sha256
+from .store import Leftovers, State
 
 
 @dataclass
@@ -284,9 +284,9 @@ def _chunksize(jobs: int, workers: int) -> int:
     return max(1, min(64, jobs // (workers * 8) or 1))
 
 
-def _results(jobs: list[Job], repeated: dict[str, frozenset[str]], engine: Engine) -> Iterator[Result]:
-    """Runs the jobs on `engine`; results come back in input order."""
-    size = _chunksize(len(jobs), engine.workers)
+def _results(jobs: Iterable[Job], count: int, repeated: dict[str, frozenset[str]], engine: Engine) -> Iterator[Result]:
+    """Runs the `count` jobs on `engine`; results come back in input order."""
+    size = _chunksize(count, engine.workers)
     payloads = (({_folder(j[1]): repeated[_folder(j[1])] for j in chunk}, chunk) for chunk in chunked(jobs, size))
     return engine.map_chunks(_work_chunks, payloads, 1)
 
@@ -333,33 +333,55 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
     config_sha256 = config.sha256()  # the workers build the full context; the parent only needs this
     report = RunReport(str(root), str(out))
     remove_temp_files(out)
-    previous = _previous(out, config.write.format)
+    duplicates = dedup.Duplicates(config.dedup) if config.dedup.enabled else None  # a bad setting: nothing written yet
+    state = _state(out, config.write.format)
+    try:
+        found = _clean_all(root, out, config, config_sha256, report, state, duplicates, workers, progress, engine, scheduler,
+                           engine_options, force)
+        # Shards hold exactly this run's articles: an article whose input vanished cannot stay behind in them.
+        prune = prune or config.write.format != "json"
+        # An archive file of an input that is there but failed is stale, not vanished.
+        report.leftovers = state.settle(set(found) | {f["path"] for f in report.failed}, prune)
+        state.save(config.write.format)
+    finally:
+        state.close()
+        if duplicates is not None:
+            duplicates.close()
+    report.finished = time.time()
+    write_json(out / RUN_FILE, report.as_json(config_sha256), None)
+    return report
+
+
+def _clean_all(root: Path, out: Path, config: Config, config_sha256: str, report: RunReport, state: State,
+               duplicates: dedup.Duplicates | None, workers: int | None, progress: bool, engine: str, scheduler: str | None,
+               engine_options: dict[str, Any], force: bool) -> list[str]:
+    """Cleans the new and changed inputs, copies the unchanged ones, and records every article in `state`; returns
+    the selected inputs."""
     output = Output(out, config.write)
-    duplicates = dedup.Duplicates(config.dedup) if config.dedup.enabled else None
     found, report.failed = scan(root, config, skip=out)
     workers = workers if workers is not None else (config.workers or os.cpu_count() or 1)
     # Started before the per-input state below exists: forked workers would carry a copy of it.
     executor = make_engine(engine, min(workers, max(1, len(found))), scheduler, _init_worker, (config, str(out.resolve())),
                            **engine_options)
-    saver = Saver(out, config.write.format)
     try:
+        state.start(config.write.format)
         digests, unusable = check_inputs(root, found, config.limits)
         report.failed += unusable
         inputs = [rel for rel in found if rel in digests]
         targets = output_paths(inputs)
-        jobs = [(str(root / rel), rel, targets[rel]) for rel in inputs]
         repeated = repeated_lines(root, inputs, config, executor, progress)
         context = {folder: repeated_sha256(fps) for folder, fps in repeated.items()}
-        keys = {rel: input_key(digests[rel], config_sha256, context[_folder(rel)], targets[rel]) for rel in inputs}
-        fresh = {} if force else {rel: e for rel in inputs if (e := previous.fresh(rel, targets[rel], keys[rel], out, multi(rel)))}
-        usable = output.usable({path: entry for found in fresh.values() for path, entry in found})
-        fresh = {rel: found for rel, found in fresh.items() if all(path in usable for path, _ in found)}
-        todo = [job for job in jobs if job[1] not in fresh]
-        results = _progress(_results(todo, repeated, executor), len(todo), "clean", progress)
+
+        def key_of(rel: str) -> str:
+            return input_key(digests[rel], config_sha256, context[_folder(rel)], targets[rel])
+
+        fresh = set() if force else _fresh(inputs, targets, key_of, state, output.checker())
+        todo = ((str(root / rel), rel, targets[rel]) for rel in inputs if rel not in fresh)
+        results = _progress(_results(todo, len(inputs) - len(fresh), repeated, executor), len(inputs) - len(fresh), "clean", progress)
         with _IndexWriter(out / "index.jsonl") as index, output:
-            for rel, items in _with_skipped(inputs, fresh, results):
+            for rel, items in _with_skipped(inputs, fresh, results, state, targets):
                 # An export with a bad record is redone by every run, so its failure is reported each time.
-                key = keys[rel] if all(item[1] is not None for item in items) else INCOMPLETE
+                key = key_of(rel) if all(item[1] is not None for item in items) else INCOMPLETE
                 # An export's entries also say how many records it archived: a run killed half-way through
                 # journaling them leaves fewer entries than that, and the export is redone.
                 key = f"{key}:{len(items)}" if multi(rel) and key != INCOMPLETE else key
@@ -372,17 +394,22 @@ def _run(root: Path, out: Path, config: Config, workers: int | None, progress: b
                     report.archived += 1
                     report.removed_by_category.update(row["removed_by_category"])
                     index.write(entry.row)
-                    saver.add(target, entry)
+                    state.add(target, entry)
     finally:
         executor.close()
     report.skipped = len(fresh)
-    # Shards hold exactly this run's articles: an article whose input vanished cannot stay behind in them.
-    prune = prune or output.shards is not None
-    report.leftovers = settle(previous, saver.current, set(found) | {f["path"] for f in report.failed}, out, prune)
-    saver.save(saver.current)
-    report.finished = time.time()
-    write_json(out / RUN_FILE, report.as_json(config_sha256), None)
-    return report
+    return found
+
+
+def _fresh(inputs: list[str], targets: dict[str, str], key_of: Callable[[str], str], state: State,
+           usable: Callable[[Entry], bool]) -> set[str]:
+    """The inputs whose articles are all in the archive, made under the same key (in input order: shards are read once)."""
+    fresh: set[str] = set()
+    for rel in inputs:
+        found = state.fresh(rel, targets[rel], key_of(rel), multi(rel))
+        if found and all(usable(entry) for _, entry in found):
+            fresh.add(rel)
+    return fresh
 
 
 def failure(rel: str, reason: str, location: str = "") -> dict[str, str]:
@@ -390,18 +417,24 @@ def failure(rel: str, reason: str, location: str = "") -> dict[str, str]:
     return {"path": rel, "location": location, "reason": reason} if location else {"path": rel, "reason": reason}
 
 
-def _with_skipped(inputs: list[str], fresh: dict[str, list[tuple[str, Entry]]], results: Iterator[Result]) -> Iterator[Result]:
+def _with_skipped(inputs: list[str], fresh: set[str], results: Iterator[Result], state: State,
+                  targets: dict[str, str]) -> Iterator[Result]:
     """The results of the redone inputs and the recorded entries of the skipped ones, in input order."""
     for rel in inputs:
-        yield (rel, [(path, e.row, None, "", {"entry": e}) for path, e in fresh[rel]]) if rel in fresh else next(results)
+        if rel not in fresh:
+            yield next(results)
+            continue
+        found = state.recorded(rel, targets[rel], multi(rel))
+        yield rel, [(path, e.row, None, "", {"entry": e}) for path, e in found]
 
 
-def _previous(out: Path, fmt: str) -> Manifest:
+def _state(out: Path, fmt: str) -> State:
     """The state of the archive in `out`, which must be of format `fmt` (or empty)."""
-    previous = Manifest.load(out)
-    if previous.entries and previous.output != fmt:
-        raise UsageError(f"{out} holds an archive in format {previous.output}; write format {fmt} into another folder")
-    return previous
+    state = State(out)
+    if state.has_previous() and (held := state.output) != fmt:
+        state.close()
+        raise UsageError(f"{out} holds an archive in format {held}; write format {fmt} into another folder")
+    return state
 
 
 def index_row(art: dict[str, Any], archive_path: str) -> dict[str, Any]:

@@ -218,12 +218,13 @@ class Output:
         if self.format != "json":
             self.shards, self.previous = shards_for(self.format, out, self.shard_bytes)
 
-    def usable(self, fresh: dict[str, Entry]) -> dict[str, Entry]:
-        """The unchanged inputs whose record can be copied: all of them for files, those found intact in shards."""
+    def checker(self) -> Callable[[Entry], bool]:
+        """Whether an unchanged input's record can be copied: always for files; for shards, when it is found intact
+        there (asked in input order, so each shard is read once)."""
         if self.shards is None:
-            return fresh
+            return lambda entry: True
         check = shards_for(self.format, self.out, self.shard_bytes)[1]
-        return {rel: entry for rel, entry in fresh.items() if check.get(entry.record) is not None}
+        return lambda entry: check.get(entry.record) is not None
 
     def put(self, entry: Entry, carry: dict[str, Any], duplicate_of: str | None) -> Entry:
         """Archives one article with its `duplicate_of`, which only this pass over the whole archive knows; returns
@@ -237,7 +238,7 @@ class Output:
             # patch still being written) is redone; an id is never as long as null.
             return Entry(entry.input, entry.key, row, {"bytes": size}, entry.dedup)
         record = carry["article"] if "article" in carry else self.previous.get(entry.record)
-        if record is None:  # checked by `usable` under the run's lock: only a change behind our back gets here
+        if record is None:  # checked by `checker` under the run's lock: only a change behind our back gets here
             raise PipelineError(f"{entry.input}: its record vanished from the previous shards during the run")
         place = self.shards.add({**record, "duplicate_of": duplicate_of})
         return Entry(entry.input, entry.key, {**row, "archive_path": place["shard"]}, place, entry.dedup)

@@ -1,15 +1,15 @@
-"""Incremental runs: checks on the inputs and a manifest of what the archive holds, so a rerun redoes only what changed."""
+"""Incremental runs: checks on the inputs, the key each article is made under, the archive folder's lock and clean-up
+(the state itself is in store.py)."""
 from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,8 +24,8 @@ from .sources import multi
 STATE_FILE = ".pipeline-state"
 LEGACY_FILES = (".pipeline-state.json", "run.json")  # their names in older archives; removed by the next run
 INCOMPLETE = "incomplete"  # the key of the articles of an export with a bad record: never fresh, so redone
-JOURNAL_FILE = ".pipeline-journal.jsonl"  # one line per article archived by a run that has not finished yet
-FORMAT = 1
+JOURNAL_FILE = ".pipeline-journal.jsonl"  # older versions: one line per article archived by a run that has not finished
+FORMAT = 1  # older versions' JSON state file (`format` key); imported by store.State
 _CODE = {".py", ".yaml", ".json", ".txt"}  # package files whose content shapes an article
 _TEMP = re.compile(r"^\..+\.tmp\d+$")  # write_json's temp names; a killed run can leave them behind
 
@@ -97,62 +97,9 @@ def _check(path: Path, limits: LimitsConfig) -> tuple[str, str | None]:
     return ("", reason) if reason else (hashlib.sha256(raw).hexdigest(), None)
 
 
-@dataclass
-class Manifest:
-    """OUTPUT/.pipeline-state: archive path -> Entry for every article file a run has written."""
-
-    entries: dict[str, Entry] = field(default_factory=dict)
-    output: str = "json"  # write.format of the archive
-
-    @classmethod
-    def load(cls, out: Path) -> Manifest:
-        """The manifest in `out` plus the journal of a killed run; missing or unreadable means empty (redo)."""
-        manifest = cls()
-        try:
-            data = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
-            if data.get("format") == FORMAT:
-                manifest.output = data.get("output", "json")
-                manifest.entries = {path: Entry(**entry) for path, entry in data["articles"].items()}
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            pass
-        manifest.entries.update(_journal(out / JOURNAL_FILE))
-        return manifest
-
-    def fresh(self, rel: str, archive_path: str, key: str, out: Path, records: bool = False) -> list[tuple[str, Entry]] | None:
-        """The entries of `rel` when all its archive files are present and were made under the same key.
-
-        With `records`, `archive_path` is an export's folder and every entry of `rel` under it counts."""
-        if records:
-            found = [(p, e) for p, e in self.entries.items() if e.input == rel and p.startswith(archive_path + "/")]
-            key = f"{key}:{len(found)}"  # all of the export's records are there (runner: the key of an export)
-        else:
-            found = [(archive_path, self.entries[archive_path])] if archive_path in self.entries else []
-        if not found or any(e.input != rel or e.key != key or not _present(out, p, e) for p, e in found):
-            return None
-        return sorted(found, key=lambda item: _record_order(item[0]))
-
-    def as_json(self) -> dict[str, Any]:
-        """The manifest file contents; sorted, so equal archives have equal manifests."""
-        articles = {path: _entry_json(e) for path, e in sorted(self.entries.items())}
-        return {**self.as_json_head(), "articles": articles}
-
-    def json_parts(self) -> Iterator[str]:
-        """The text of json.dumps(self.as_json()) and a newline, one article at a time: whole, it is ~100 MB at
-        100,000 articles, and so is its UTF-8 copy."""
-        head = json.dumps({**self.as_json_head(), "articles": {}}, ensure_ascii=False)
-        yield head[:-2]  # up to the articles' opening "{"
-        for n, (path, entry) in enumerate(sorted(self.entries.items())):
-            yield (", " if n else "") + json.dumps({path: _entry_json(entry)}, ensure_ascii=False)[1:-1]
-        yield "}}\n"
-
-    def as_json_head(self) -> dict[str, Any]:
-        """The manifest's fields before its articles."""
-        return {"format": FORMAT, "output": self.output}
-
-
-def _present(out: Path, archive_path: str, entry: Entry) -> bool:
+def present(out: Path, archive_path: str, entry: Entry) -> bool:
     """Whether an entry's article is still in place: its file, of the size recorded (a file a killed run rewrote
-    before the parent set its duplicate_of differs). A shard record is checked when read (sinks.Output.usable)."""
+    before the parent set its duplicate_of differs). A shard record is checked when read (sinks.Output.checker)."""
     if entry.record is not None and "shard" in entry.record:
         return True
     try:
@@ -162,65 +109,13 @@ def _present(out: Path, archive_path: str, entry: Entry) -> bool:
     return stat.S_ISREG(info.st_mode) and (entry.record or {}).get("bytes") in (None, info.st_size)
 
 
-def _entry_json(entry: Entry) -> dict[str, Any]:
-    """One entry as stored."""
-    item: dict[str, Any] = {"input": entry.input, "key": entry.key, "row": entry.row}
-    if entry.record is not None:
-        item["record"] = entry.record
-    if entry.dedup is not None:
-        item["dedup"] = entry.dedup
-    return item
-
-
-def _journal(path: Path) -> dict[str, Entry]:
-    """The entries a killed run appended; a line cut by the kill is ignored (that article is redone)."""
-    entries: dict[str, Entry] = {}
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return entries
-    for line in lines:
-        try:
-            item = json.loads(line)
-            archive_path = item.pop("archive_path")  # first: Entry(**item) must not see it
-            entries[archive_path] = Entry(**item)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            continue
-    return entries
-
-
-def _record_order(archive_path: str) -> tuple[int, str]:
+def record_order(archive_path: str) -> tuple[int, str]:
     """Records of an export in their order in the file (`feed.jsonl/10.json` after `feed.jsonl/9.json`)."""
     stem = archive_path.rsplit("/", 1)[-1].removesuffix(".json")
     return (int(stem), "") if stem.isdigit() else (0, archive_path)
 
 
-@dataclass
-class Leftovers:
-    """Archive files of an earlier run that no current input owns."""
-
-    vanished: list[dict[str, str]] = field(default_factory=list)  # their input is gone
-    stale: list[dict[str, str]] = field(default_factory=list)  # their input is still there but failed or moved
-    pruned: list[str] = field(default_factory=list)  # deleted with --prune
-
-
-def settle(previous: Manifest, current: Manifest, inputs: set[str], out: Path, prune: bool) -> Leftovers:
-    """Adds the previous run's leftover files to `current` (or deletes them with `prune`) and reports them."""
-    found = Leftovers()
-    for path, entry in sorted(previous.entries.items()):
-        if path in current.entries:
-            continue  # rewritten by this run, possibly for another input
-        item = {"path": entry.input, "archive_path": path}
-        (found.stale if entry.input in inputs else found.vanished).append(item)
-        if prune:
-            _delete(out, path)
-            found.pruned.append(path)
-        else:
-            current.entries[path] = entry
-    return found
-
-
-def _delete(out: Path, archive_path: str) -> None:
+def delete_archived(out: Path, archive_path: str) -> None:
     """Removes one archive file and the folders it leaves empty, never anything above `out`."""
     target = out / archive_path
     if not target.resolve().is_relative_to(out.resolve()):
@@ -257,41 +152,3 @@ def locked(out: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
-
-
-class Saver:
-    """Collects this run's articles, journaling each one at once, so a killed run resumes where it was."""
-
-    def __init__(self, out: Path, output: str = "json") -> None:
-        self.out = out
-        self.current = Manifest(output=output)
-        # Appended after each article file is in place. Shards are in place only when the run ends, so a killed
-        # shard run must resume from the previous state alone: no journal then.
-        self.journal = open(out / JOURNAL_FILE, "a", encoding="utf-8") if output == "json" else None
-
-    def add(self, archive_path: str, entry: Entry) -> None:
-        """Records one article this run archived (or found unchanged)."""
-        self.current.entries[archive_path] = entry
-        if self.journal is None:
-            return
-        line = {"archive_path": archive_path, **_entry_json(entry)}
-        self.journal.write(json.dumps(line, ensure_ascii=False) + "\n")
-        self.journal.flush()
-
-    def save(self, manifest: Manifest) -> None:
-        """Writes `manifest` atomically, then drops the journal it supersedes."""
-        write_atomic(self.out / STATE_FILE, manifest.json_parts())
-        if self.journal is not None:
-            self.journal.close()
-        (self.out / JOURNAL_FILE).unlink(missing_ok=True)
-
-
-def write_atomic(path: Path, parts: Iterable[str]) -> None:
-    """Writes text atomically (a temp file in the same folder, fsync, rename), streaming `parts`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.writelines(parts)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)

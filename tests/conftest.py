@@ -38,3 +38,16 @@ def seeds_archive(tmp_path_factory: pytest.TempPathFactory, repo_config: Config)
 def read_json(path: Path) -> Any:
     """Parsed JSON of a file."""
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def archive_files(out: Path) -> dict[str, Any]:
+    """Every file of an archive but run.jsonl (timestamps): its bytes, and for the state database its contents
+    (equal states need not be equal bytes: a database's pages depend on its history)."""
+    from pipeline.state import STATE_FILE
+    from pipeline.store import dump
+
+    found: dict[str, Any] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+                             if p.is_file() and p.name != "run.jsonl"}
+    if STATE_FILE in found:
+        found[STATE_FILE] = dump(out)
+    return found

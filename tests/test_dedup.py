@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, archive_files
 from pipeline.config import Config, build_config
 from pipeline.dedup import Duplicates, fingerprint
 from pipeline.errors import ConfigError
 from pipeline.runner import run
+from pipeline.store import dump
 
 ORIGINAL = sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8")
 OTHER_SAME_STORY = sorted(SEEDS.glob("*.txt"))[1].read_text(encoding="utf-8")  # the same phone call, another outlet
@@ -63,9 +64,9 @@ def articles(out: Path) -> dict[str, dict[str, Any]]:
     return {Path(r["path"]).stem: {"id": r["id"], "row": r["duplicate_of"], "article": records[r["id"]]["duplicate_of"]} for r in rows}
 
 
-def files(out: Path) -> dict[str, bytes]:
-    """Every file's bytes but run.jsonl (timestamps)."""
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != "run.jsonl"}
+def files(out: Path) -> dict[str, Any]:
+    """Every file's bytes but run.jsonl (timestamps); the state's contents."""
+    return archive_files(out)
 
 
 @pytest.fixture(scope="module")
@@ -172,6 +173,6 @@ def test_threshold_decides_near_duplicates() -> None:
 
 def test_the_state_keeps_compact_signatures(archive: Path) -> None:
     """What the parent keeps per article is the signature (num_perm x 4 bytes), not the text."""
-    state = json.loads((archive / "out" / ".pipeline-state").read_text(encoding="utf-8"))
+    state = dump(archive / "out")
     sizes = {len(e["dedup"]["minhash"]) for e in state["articles"].values()}
     assert sizes == {684}  # base64 of 128 x 4 bytes

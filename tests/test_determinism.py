@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from conftest import SEEDS
+from conftest import SEEDS, archive_files
 from pipeline import run
 from pipeline.config import Config
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    """Bytes of every article file and of index.jsonl (run.jsonl carries timestamps)."""
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != "run.jsonl"}
+def _files(folder: Path) -> dict[str, Any]:
+    """Bytes of every article file and of index.jsonl (run.jsonl carries timestamps); the state's contents."""
+    return archive_files(folder)
 
 
 def test_two_runs_are_byte_identical(tmp_path: Path, repo_config: Config, seeds_archive: Path) -> None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS, archive_files
 from pipeline.classify import fingerprint
 from pipeline.config import Config, load_config
 from pipeline.engine import InProcess, LocalPool, chunked, make_engine
@@ -37,9 +38,9 @@ def config() -> Config:
     return load_config(None)
 
 
-def _archive(folder: Path) -> dict[str, bytes]:
-    """Every file's bytes except run.jsonl, which holds timestamps."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != "run.jsonl"}
+def _archive(folder: Path) -> dict[str, Any]:
+    """Every file's bytes except run.jsonl, which holds timestamps; the state's contents."""
+    return archive_files(folder)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from conftest import SEEDS, read_json
+from conftest import SEEDS, archive_files, read_json
 from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.runner import run
@@ -52,9 +52,9 @@ def _maps_as_dicts(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def files(out: Path) -> dict[str, bytes]:
-    """Every file's bytes but run.jsonl (it holds timestamps)."""
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and p.name != "run.jsonl"}
+def files(out: Path) -> dict[str, Any]:
+    """Every file's bytes but run.jsonl (timestamps); the state's contents."""
+    return archive_files(out)
 
 
 @pytest.fixture(scope="module")
