@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import re
 import sqlite3
 import zlib
@@ -58,7 +59,7 @@ def fingerprint(article: dict[str, Any], config: DedupConfig) -> dict[str, str] 
 
 
 def _band_key(band: bytes) -> bytes:
-    """A short key for one LSH band (its 8-byte BLAKE2 digest): the parent keeps one per band and article, and
+    """A short key for one LSH band (its 8-byte BLAKE2 digest): the index keeps one per band and article, and
     candidates are checked against the whole signature anyway."""
     return hashlib.blake2b(band, digest_size=8).digest()
 
@@ -95,24 +96,36 @@ class Duplicates:
         # As MinHashLSH keys a band: the big-endian bytes of its 64-bit hash values, through _band_key.
         wide = packed.astype(">u8")
         bands = [(band, _band_key(wide[start:end].tobytes())) for band, (start, end) in enumerate(self._ranges)]
-        hits = [n for n in sorted(self._candidates(bands)) if np.mean(self._signature(n) == packed) >= self.config.threshold]
         exact = self._db.execute("SELECT number FROM texts WHERE sha256 = ?", (found["text_sha256"],)).fetchone()
-        if exact:
-            hits.append(exact[0])
+        earliest = self._earliest(bands, packed, exact[0] if exact else None)
         number, self._count = self._count, self._count + 1
         self._db.execute("INSERT OR IGNORE INTO texts VALUES (?, ?)", (found["text_sha256"], number))
         self._db.executemany("INSERT INTO bands VALUES (?, ?, ?)", [(band, key, number) for band, key in bands])
         self._db.execute("INSERT INTO articles VALUES (?, ?, ?)", (number, article_id, packed.tobytes()))
         if number % 1000 == 999:
             self._db.commit()
-        if not hits:
+        if earliest is None:
             return None
-        return self._db.execute("SELECT id FROM articles WHERE number = ?", (min(hits),)).fetchone()[0]
+        return self._db.execute("SELECT id FROM articles WHERE number = ?", (earliest,)).fetchone()[0]
 
-    def _candidates(self, bands: list[tuple[int, bytes]]) -> set[int]:
-        """Numbers of the articles that share a band with these band keys."""
-        query = "SELECT number FROM bands WHERE band = ? AND key = ?"
-        return {number for band in bands for (number,) in self._db.execute(query, band)}
+    def _earliest(self, bands: list[tuple[int, bytes]], packed: np.ndarray, exact: int | None) -> int | None:
+        """The earliest article that shares a band with this one and reaches the threshold, or the exact copy when
+        that comes first. Only the earliest counts, so candidates are read in order and the first match ends the
+        search (a text copied a thousand times costs one comparison, not a thousand)."""
+        query = "SELECT number FROM bands WHERE band = ? AND key = ? ORDER BY number"
+        cursors = [self._db.execute(query, band) for band in bands]
+        try:
+            previous = None
+            for (number,) in heapq.merge(*cursors):
+                if exact is not None and number >= exact:
+                    break
+                if number != previous and np.mean(self._signature(number) == packed) >= self.config.threshold:
+                    return number
+                previous = number
+        finally:
+            for cursor in cursors:
+                cursor.close()
+        return exact
 
     def _signature(self, number: int) -> np.ndarray:
         """The stored signature of article `number`."""

@@ -176,3 +176,59 @@ def test_the_state_keeps_compact_signatures(archive: Path) -> None:
     state = dump(archive / "out")
     sizes = {len(e["dedup"]["minhash"]) for e in state["articles"].values()}
     assert sizes == {684}  # base64 of 128 x 4 bytes
+
+
+def _reference(config: Any, items: list[tuple[str, dict[str, str]]]) -> list[str | None]:
+    """duplicate_of as datasketch's in-memory MinHashLSH gives it, with every candidate checked: the index we replaced."""
+    import base64
+
+    import numpy as np
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from pipeline.dedup import SCHEME, SEED, _band_key
+
+    lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm, hashfunc=_band_key)
+    exact: dict[str, int] = {}
+    values: list[Any] = []
+    found: list[str | None] = []
+    for number, (_, item) in enumerate(items):
+        packed = np.frombuffer(base64.b64decode(item["minhash"]), dtype="<u4")
+        minhash = LeanMinHash(seed=SEED, hashvalues=packed.astype(np.uint64), scheme=SCHEME)
+        hits = [i for i in lsh.query(minhash) if np.mean(values[i] == packed) >= config.threshold]
+        hits += [exact[item["text_sha256"]]] if item["text_sha256"] in exact else []
+        exact.setdefault(item["text_sha256"], number)
+        lsh.insert(number, minhash)
+        values.append(packed)
+        found.append(items[min(hits)][0] if hits else None)
+    return found
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_index_on_disk_finds_what_minhashlsh_finds(seed: int) -> None:
+    """Random signatures with planted copies (exact, near, just below the threshold) and repeated text digests: the
+    on-disk index, which stops at the earliest match, gives every article the duplicate_of of the in-memory one."""
+    import base64
+
+    import numpy as np
+
+    config = configured().dedup
+    rng = np.random.default_rng(seed)
+    signatures: list[Any] = []
+    items: list[tuple[str, dict[str, str]]] = []
+    for i in range(400):
+        if signatures and rng.random() < 0.6:  # a copy of an earlier signature with some values changed
+            signature = signatures[rng.integers(len(signatures))].copy()
+            changed = rng.choice(config.num_perm, int(rng.choice([0, 5, 20, 26, 40])), replace=False)
+            signature[changed] = rng.integers(0, 2**32 - 1, len(changed), dtype=np.uint64).astype(np.uint32)
+        else:
+            signature = rng.integers(0, 2**32 - 1, config.num_perm, dtype=np.uint64).astype(np.uint32)
+        signatures.append(signature)
+        digest = f"{rng.integers(60):064x}" if rng.random() < 0.2 else f"{1000 + i:064x}"  # some texts repeat
+        items.append((f"{i:016x}", {"text_sha256": digest, "minhash": base64.b64encode(signature.astype("<u4").tobytes()).decode()}))
+    duplicates = Duplicates(config)
+    try:
+        found = [duplicates.check(article_id, item) for article_id, item in items]
+    finally:
+        duplicates.close()
+    expected = _reference(config, items)
+    assert found == expected and sum(x is not None for x in expected) > 100
