@@ -26,12 +26,12 @@ def main() -> None:
                                                                       .astype("<u4").tobytes()).decode()} for i in range(args.articles)]
     duplicates = Duplicates(config)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the machine may be busy
     for i, item in enumerate(found):
         duplicates.check(f"{i:016x}", item)
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-    print(f"{args.articles} articles: {grown / args.articles:.1f} KB each in the parent, {seconds / args.articles * 1e3:.2f} ms per look-up")
+    print(f"{args.articles} articles: {grown / args.articles:.1f} KB each in the parent, {seconds / args.articles * 1e3:.2f} ms of CPU per look-up")
 
 
 if __name__ == "__main__":

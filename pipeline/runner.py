@@ -176,20 +176,27 @@ def repeated_lines(root: Path, inputs: list[str], config: Config, engine: Engine
     counted = [folder for folder, files in per_folder.items()
                if rep.enabled and (len(files) >= rep.min_files or any(multi(rel) for rel in files))]
     result = {folder: frozenset[str]() for folder in per_folder}
-    jobs = [(folder, str(root / rel)) for folder in counted for rel in per_folder[folder]]
-    if not jobs:
+    count = sum(len(per_folder[folder]) for folder in counted)
+    if not count:
         return result
+    # A folder's files are consecutive: its counts are reduced to its repeated lines as soon as its last file is in,
+    # so only one folder's counts are held at a time.
+    jobs = ((folder, str(root / rel)) for folder in counted for rel in per_folder[folder])
     engine = engine or InProcess(_init_worker, (config, str(root)))
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    documents: Counter[str] = Counter()
-    found = engine.map_chunks(_fingerprint_chunk, jobs, _chunksize(len(jobs), engine.workers))
-    for (folder, _), per_record in zip(jobs, _progress(found, len(jobs), "pass 1", progress)):
-        documents[folder] += len(per_record)
+    left = {folder: len(per_folder[folder]) for folder in counted}
+    counts: Counter[str] = Counter()
+    documents = 0
+    found = engine.map_chunks(_fingerprint_chunk, jobs, _chunksize(count, engine.workers))
+    folders = (folder for folder in counted for _ in per_folder[folder])
+    for folder, per_record in zip(folders, _progress(found, count, "pass 1", progress)):
+        documents += len(per_record)
         for fingerprints in per_record:
-            counts[folder].update(fingerprints)
-    for folder, counter in counts.items():
-        threshold = max(rep.min_files, rep.min_share * documents[folder])
-        result[folder] = frozenset(fp for fp, n in counter.items() if n >= threshold)
+            counts.update(fingerprints)
+        left[folder] -= 1
+        if not left[folder]:
+            threshold = max(rep.min_files, rep.min_share * documents)
+            result[folder] = frozenset(fp for fp, n in counts.items() if n >= threshold)
+            counts, documents = Counter(), 0
     return result
 
 
