@@ -82,8 +82,10 @@ def similar_to_title(units: list[Unit], first_body: int) -> int | None:
         if not 2 <= len(line) <= 30 or ends_sentence(text.rstrip("?!")) or not tag or fold(text) in sites:
             continue
         dice = 2 * len(tag & line) / (len(tag) + len(line))
+        if dice < MIN_DICE or dice + 0.3 <= best_score:
+            continue  # cannot win even with a header block below it: do not look for one (bylines are costly)
         score = dice + (0.3 if _opens_header_block(units, i) else 0.0)
-        if dice >= MIN_DICE and score > best_score:
+        if score > best_score:
             best, best_score = i, score
     return best if best_score >= MIN_TITLE_SCORE else None
 
