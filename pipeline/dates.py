@@ -143,19 +143,16 @@ def _dateparser_languages() -> frozenset[str]:
 
 def _search(text: str, settings: dict, languages: list[str] | None) -> datetime | None:
     """Parses each date phrase of the line, then the whole line, then the text around a date-shaped part."""
-    for phrase in _PHRASE.finditer(text):
-        parsed = _parse(_ORDINAL.sub(r"\1", phrase.group(0)), languages, settings)
-        if parsed:
-            return parsed
-    parsed = _parse(text, languages, settings)
-    if parsed:
-        return parsed
+    tried: set[str] = set()  # a short line is often its own date phrase: dateparser would fail on it again
+    phrases = [_ORDINAL.sub(r"\1", phrase.group(0)) for phrase in _PHRASE.finditer(text)]
     match = _HAS_DATE.search(text) or _RELATIVE.search(text)
-    if not match:
-        return None
-    start = max(0, match.start() - 12)
-    for piece in (text[start:match.end() + 6], match.group(0)):
-        parsed = _parse(piece, languages, settings)
+    start = max(0, match.start() - 12) if match else 0
+    pieces = [text[start:match.end() + 6], match.group(0)] if match else []
+    for candidate in [*phrases, text, *pieces]:
+        if candidate in tried:
+            continue
+        tried.add(candidate)
+        parsed = _parse(candidate, languages, settings)
         if parsed:
             return parsed
     return None
