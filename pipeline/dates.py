@@ -95,28 +95,31 @@ def parse_date(text: str, config: MetadataConfig, languages: list[str] | None = 
     return found.date() if found else None
 
 
-# The English dates most datelines are written in, "May 5, 2022" and "5 May 2022", whole: read here, as
-# dateparser reads them (tests/test_dates_fast.py), in a microsecond instead of a millisecond.
+# The dates most datelines are written in, "May 5, 2022", "5 May 2022" (English month names) and "2022-05-05",
+# whole: read here, as dateparser reads them (tests/test_dates_fast.py), in a microsecond instead of a millisecond.
 _EN_MONTHS = {name: number for number, names in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
     ("december", "dec")), 1) for name in names}
 _EN_DATE = re.compile(r"(?:([A-Za-z]+)\.? ([0-9]{1,2}),? |([0-9]{1,2}) ([A-Za-z]+)\.?,? )([0-9]{4})")
 _EN_YEARS = range(1900, 2100)
+_YMD = re.compile(r"([0-9]{4})([./-])([0-9]{1,2})\2([0-9]{1,2})")  # year first: every date order reads it so
 
 
-def english_date(text: str) -> datetime | None:
-    """The date of a whole "May 5, 2022" or "5 May 2022" (month names in English, abbreviated or not), or None
-    for anything else, which dateparser reads."""
+def common_date(text: str) -> datetime | None:
+    """The date of a whole "May 5, 2022" or "5 May 2022" (month names in English, abbreviated or not) or
+    "2022-05-05" (also with / or . twice), or None for anything else, which dateparser reads."""
     found = _EN_DATE.fullmatch(text)
-    if found is None:
+    if found is not None:
+        year, month, day = int(found[5]), _EN_MONTHS.get((found[1] or found[4]).lower()), int(found[2] or found[3])
+    elif (numeric := _YMD.fullmatch(text)) is not None:
+        year, month, day = int(numeric[1]), int(numeric[3]), int(numeric[4])
+    else:
         return None
-    month = _EN_MONTHS.get((found[1] or found[4]).lower())
-    year = int(found[5])
     if month is None or year not in _EN_YEARS:
         return None
     try:
-        return datetime(year, month, int(found[2] or found[3]))
+        return datetime(year, month, day)
     except ValueError:  # "February 30": dateparser's own reading of it, whatever it is
         return None
 
@@ -125,7 +128,7 @@ def _parse(text: str, languages: list[str] | None, settings: dict) -> datetime |
     """dateparser.parse restricted to `languages` that dateparser knows."""
     known = [lang for lang in languages or [] if lang in _dateparser_languages()] or ["en"]
     if known == ["en"]:
-        found = english_date(text)
+        found = common_date(text)
         if found is not None:
             return found
     import dateparser
