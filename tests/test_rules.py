@@ -27,6 +27,25 @@ CASES = [
     ("► Gadgets (42)", "navigation.category_count"),
     ("You have successfully subscribed. Thank you!", "newsletter.form"),
     ("Vous êtes bien inscrit à la newsletter", "newsletter.form"),
+    ("Get the Weekly Digest delivered to your inbox", "newsletter.signup"),
+    ("Subscribe today", "newsletter.signup"),
+    ("Fans cheer as the team bus arrives at the stadium before the final match of the season in Lyon, France, on Sunday, May 3, 2020. The home side won 2-1. (AP Photo/Jane Roe) less", "caption.sentence_caption"),
+    ("Der Bürgermeister eröffnet das Fest am Samstag. (Foto von Jan Meier)", "caption.sentence_caption"),
+    ("Los vecinos limpian la plaza tras la tormenta. (Foto de Ana Ruiz)", "caption.sentence_caption"),
+    ("Photo by Jane Roe", "caption.trailing_photo_credit"),
+    ("Jane Roe/Reuters", "caption.name_credit"),
+    ("Pierre Dupont / AFP", "caption.name_credit"),
+    ("Fans cheer as the team arrives in Lyon on Sunday... more", "related.truncated_teaser"),
+    ("Ten tips for winter cycling [Video]", "related.media_tagged"),
+    ("Zehn Tipps für das Radfahren im Winter (Video)", "related.media_tagged"),
+    ("Small steps beat big plans when you start a business, because every week you learn something the plan could not tell you. Click To Tweet", "share.click_to_tweet"),
+    ("Subscribe to the Example Tech YouTube channel for more reviews", "share.subscribe_channel"),
+    ("Abonnez-vous à notre chaîne YouTube", "share.subscribe_channel"),
+    ("Report", "comment_prompt.comment_action"),
+    ("Zgłoś nadużycie", "comment_prompt.comment_action"),
+    ("Comments are reviewed by our editors before they appear.", "comment_prompt.moderation_notice"),
+    ("Comentários ofensivos não serão aprovados pelo moderador.", "comment_prompt.moderation_notice"),
+    ("Kommentare werden vor der Veröffentlichung moderiert.", "comment_prompt.moderation_notice"),
 ]
 PROSE = [
     "The photo of the harbour was taken at dawn by a local fisherman.",
@@ -34,6 +53,12 @@ PROSE = [
     "Readers copied the recipe by hand before the internet.",
     "The court will explore further options next week, the judge said.",
     "Average price per square metre (2024)",
+    "She was pictured (pictured above) at the opening of the bridge.",
+    "He took the photo by the river before the storm arrived.",
+    "Monday to Friday/Saturday",
+    "The company will report its results on Thursday.",
+    "Readers left more than a thousand comments, which the editors read before the vote.",
+    "The film was shot in black and white (video was too expensive then).",
 ]
 
 
