@@ -46,6 +46,14 @@ CASES = [
     ("Comments are reviewed by our editors before they appear.", "comment_prompt.moderation_notice"),
     ("Comentários ofensivos não serão aprovados pelo moderador.", "comment_prompt.moderation_notice"),
     ("Kommentare werden vor der Veröffentlichung moderiert.", "comment_prompt.moderation_notice"),
+    ("Related Links", "related.header"),
+    ("Liens utiles", "related.header"),
+    ("Also: How the harbour was rebuilt", "related.prefixed"),
+    ("READ MORE ON EXAMPLE BUSINESS BY CLICKING HERE", "related.more_on_site"),
+    ("Best desks under $200... SEE FULL GALLERY", "caption.gallery"),
+    ("« Previous Post Next Post »", "navigation.pager"),
+    ("Get access to the Example Pro research service for as little as $5 a month.", "ad.subscription_offer"),
+    ("Jane Roe is Example's deals curator and writes about gadgets.", "author_blurb.bio_sentence"),
 ]
 PROSE = [
     "The photo of the harbour was taken at dawn by a local fisherman.",
@@ -59,6 +67,8 @@ PROSE = [
     "The company will report its results on Thursday.",
     "Readers left more than a thousand comments, which the editors read before the vote.",
     "The film was shot in black and white (video was too expensive then).",
+    "Also, the council voted to rebuild the harbour.",
+    "Read more about the harbour in the council's report.",
 ]
 
 
