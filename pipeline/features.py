@@ -11,7 +11,8 @@ from stop_words import get_stop_words
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 BULLET = re.compile(r"^([-*•·▪►–—]|\d{1,3}[.)])\s")  # list items: dashes, bullets, "1." or "1)"
-_TERMINAL = re.compile(r"[.!?…:;]['\"”’»)\]]*$|[。！？]$")
+_TERMINAL = re.compile(r"[.!?…:;]['\"”’»)\]]*$|[。！？]$")  # the definition ends_sentence implements
+_LATIN_TERMINAL, _CLOSING, _CJK_TERMINAL = ".!?…:;", "'\"”’»)]", "。！？"
 _LETTER = re.compile(r"[^\W\d_]")
 
 # ISO 639-1 codes of the packaged stopword lists (the stop-words package).
@@ -118,8 +119,19 @@ def stopword_density(tokens: list[str], stops: frozenset[str]) -> float:
 
 
 def ends_sentence(text: str) -> bool:
-    """True when the line ends like a sentence (., !, ?, … possibly followed by a closing quote)."""
-    return _TERMINAL.search(text) is not None
+    """True when the line ends like a sentence (., !, ?, … possibly followed by a closing quote).
+
+    The same answer as searching _TERMINAL, from the line's tail only: a search anchored at the end still
+    tries every position of a long line.
+    """
+    if text.endswith("\n"):  # `$` also matches before a final newline
+        text = text[:-1]
+    if not text:
+        return False
+    if text[-1] in _CJK_TERMINAL:
+        return True
+    stripped = text.rstrip(_CLOSING)
+    return bool(stripped) and stripped[-1] in _LATIN_TERMINAL
 
 
 def has_letters(text: str) -> bool:
