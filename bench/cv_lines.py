@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Cross-validated benchmark figures for the line model.
 
-Usage: cv_lines.py BENCH_DIR --train GOLD_DIR:INPUT_DIR [...] [--folds 3]
+Usage: cv_lines.py BENCH_DIR --train GOLD_DIR:INPUT_DIR [...] [--folds 3] [--thresholds 0.25 ...] [--no-stack]
 
 BENCH_DIR (e.g. shared/bench/scrapinghub) is split into folds by document; for each fold a model is
 trained on the --train pairs plus the other folds of BENCH_DIR (both renderings), and the pipeline
 cleans the fold's documents with that model. The pooled P/R/F1 per rendering are figures for pages
 the model never saw. Use it to judge whether adding BENCH_DIR to the training data generalizes.
+The second stage is trained, as bench/train_lines.py does, on out-of-fold first-stage probabilities
+of the fold's training documents only.
 """
 from __future__ import annotations
 
@@ -15,16 +17,16 @@ import sys
 import tempfile
 from pathlib import Path
 
-import lightgbm
+import pickle
+
 import numpy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from train_lines import PARAMS, ROUNDS, rows_for  # noqa: E402
+from train_lines import fit, rows_for  # noqa: E402
 
 from pipeline.config import load_config  # noqa: E402
 from pipeline.evaluate import gold_body, prf, triple  # noqa: E402
-from pipeline.model import FEATURES  # noqa: E402
 from pipeline.process import Context, clean_bytes  # noqa: E402
 from pipeline.runner import repeated_lines  # noqa: E402
 
@@ -39,30 +41,35 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--thresholds", type=float, nargs="+", default=[0.5], help="classify.model.threshold values to score")
     ap.add_argument("--dump", type=Path, help="write each cleaned text to DUMP/<rendering>/<id>.txt (first threshold)")
+    ap.add_argument("--no-stack", action="store_true", help="first-stage model only")
+    ap.add_argument("--cache", type=Path, help="pickle of the extracted rows, made when missing (only while features and rules are unchanged)")
     args = ap.parse_args()
     bench = Path(args.bench)
     ctx = Context(load_config(None))
-    base_X, base_y, base_w = [], [], []
-    for pair in args.train:
-        gold_dir, input_dir = pair.split(":")
-        X, y, w, _ = rows_for(Path(gold_dir), Path(input_dir), ctx)
-        base_X += X; base_y += y; base_w += w
+    if args.cache and args.cache.exists():
+        base, bench_rows = pickle.loads(args.cache.read_bytes())
+    else:
+        base = ([], [], [], [])
+        for pair in args.train:
+            gold_dir, input_dir = pair.split(":")
+            for acc, part in zip(base, rows_for(Path(gold_dir), Path(input_dir), ctx)):
+                acc += part
+        bench_rows = {r: rows_for(bench / "gold", bench / r, ctx) for r in RENDERINGS}
+        if args.cache:
+            args.cache.write_bytes(pickle.dumps((base, bench_rows)))
     stems = sorted(p.stem for p in (bench / "gold").glob("*.json"))
     fold_of = {s: i % args.folds for i, s in enumerate(stems)}
-    bench_rows = {r: rows_for(bench / "gold", bench / r, ctx) for r in RENDERINGS}
     triples: dict[tuple[float, str], list] = {(t, r): [] for t in args.thresholds for r in RENDERINGS}
-    cat = [FEATURES.index("rule_category")]
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(args.folds):
-            X, y, w = list(base_X), list(base_y), list(base_w)
+            X, y, w, groups = (list(part) for part in base)
             for r in RENDERINGS:
-                bx, by, bw, groups = bench_rows[r]
-                for row, lab, wt, g in zip(bx, by, bw, groups):
+                for row, lab, wt, g in zip(*bench_rows[r]):
                     if fold_of[Path(g).stem] != k:
-                        X.append(row); y.append(lab); w.append(wt)
-            data = lightgbm.Dataset(numpy.asarray(X), numpy.asarray(y), weight=numpy.asarray(w), categorical_feature=cat)
+                        X.append(row); y.append(lab); w.append(wt); groups.append(g)
             model_path = Path(tmp) / f"fold{k}.txt"
-            model_path.write_text(lightgbm.train(PARAMS, data, ROUNDS).model_to_string(), encoding="utf-8")
+            text = fit(numpy.asarray(X), numpy.asarray(y), numpy.asarray(w), groups, stack=not args.no_stack)
+            model_path.write_text(text, encoding="utf-8")
             for threshold in args.thresholds:
                 config = load_config(None)
                 config.classify.model.path = str(model_path)

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 BOX_MAX_UNITS = 6  # a block this small is one box (a nag, a credit); larger blocks are whole texts without blank lines
 MARKER_PENALTY = 400
-VETO_SHARE = 0.4  # below threshold * this, the model overrules the body run  # an "end of article" marker (comments, related) splits the body unless prose outweighs it
+VETO_SHARE = 0.4  # below threshold * this, the model overrules the body run
+TAIL_FACTOR = 2.0  # after an end-of-article marker past the body run, the model needs threshold * this to keep a unit  # an "end of article" marker (comments, related) splits the body unless prose outweighs it
 
 _DIGITS = re.compile(r"\d")
 
@@ -242,15 +243,27 @@ def classify(doc: Document, config: ClassifyConfig, matcher: Matcher, meta: Meta
 def _model_keep(units: list[Unit], an: Analysis, model: LineModel, config: ClassifyConfig) -> list[bool]:
     """Which units stay: the model decides, with the body run and rule matches as safeguards."""
     facts = an.facts
-    # Good prose inside the densest run stays unless the model is sure it is not the article.
-    keep = [p >= model.threshold or (p >= model.threshold * VETO_SHARE and an.start <= i <= an.end and f.cls == "good"
-                                      and f.match is None and not f.repeated)
+    tail = _tail_start(an)
+    # Good prose inside the densest run stays unless the model is sure it is not the article; what follows an
+    # end-of-article marker ("Source link", "Comments") after that run needs more than the usual confidence.
+    keep = [(p >= model.threshold * (TAIL_FACTOR if i > tail else 1.0))
+            or (p >= model.threshold * VETO_SHARE and an.start <= i <= an.end and f.cls == "good"
+                and f.match is None and not f.repeated)
             for i, (p, f) in enumerate(zip(model.probabilities(units, an), facts))]
     keep = _keep_subheadings(units, facts, keep, an, config)
     if not any(k and f.match is None for k, f in zip(keep, facts)):
         # The model found no article at all: fall back to the densest run rather than lose everything.
         keep = [an.start <= i <= an.end for i in range(len(units))]
     return keep
+
+
+def _tail_start(an: Analysis) -> int:
+    """Index of the first end-of-article marker after the body run (the page's tail follows), else past the end."""
+    for i in range(an.end + 1, len(an.facts)):
+        match = an.facts[i].match
+        if match is not None and match.ends_article:
+            return i
+    return len(an.facts)
 
 
 def _keep_subheadings(units: list[Unit], facts: list[_Facts], keep: list[bool], an: Analysis, config: ClassifyConfig) -> list[bool]:

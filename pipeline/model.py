@@ -10,6 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .document import Unit
 from .errors import ConfigError
 from .features import BULLET, ends_sentence, has_letters
@@ -46,7 +48,7 @@ FEATURES = (
 
 
 def _unit_row(unit: Unit, an: Analysis, i: int, n: int, good_before: float, block_size: int, index_in_block: int,
-              trailing: bool) -> list[float]:
+              trailing: bool, ends: bool) -> list[float]:
     """The features of unit i without its neighbours."""
     fact, text = an.facts[i], unit.text
     length = max(1, len(text))
@@ -54,9 +56,9 @@ def _unit_row(unit: Unit, an: Analysis, i: int, n: int, good_before: float, bloc
     match = fact.match
     distance = 0 if an.start <= i <= an.end else (i - an.start if i < an.start else i - an.end)
     return [
-        math.log1p(fact.chars), min(fact.words, 300), float(ends_sentence(text)), float(text.endswith(":")),
+        math.log1p(fact.chars), min(fact.words, 300), float(ends), float(text.endswith(":")),
         float(bool(BULLET.match(text))), len(_DIGIT.findall(text)) / length, len(_UPPER_WORD.findall(text)) / words_n,
-        sum(1 for c in text if not c.isalnum() and c != " ") / length, float(has_letters(text)),
+        (len(text) - sum(map(str.isalnum, text)) - text.count(" ")) / length, float(has_letters(text)),
         float(match is not None), float(bool(match and match.ends_article)),
         float(CATEGORIES.index(match.category) if match and match.category in CATEGORIES else -1),
         float(fact.repeated), float(_CLS[fact.cls]), float(an.revised[i] == "good"),
@@ -75,12 +77,13 @@ def feature_rows(units: list[Unit], an: Analysis) -> list[list[float]]:
     for u in units:
         blocks[u.block] = blocks.get(u.block, 0) + 1
     rows, acc, block_pos, trailing = [], 0, {}, False
+    ends = [ends_sentence(u.text) for u in units]
     for i, unit in enumerate(units):
         block_pos[unit.block] = block_pos.get(unit.block, -1) + 1
         match = an.facts[i].match
         if match is not None and match.ends_article and i > an.end:
             trailing = True  # a marker after the densest run: what follows is the page's tail
-        rows.append(_unit_row(unit, an, i, n, acc / total_good, blocks[unit.block], block_pos[unit.block], trailing))
+        rows.append(_unit_row(unit, an, i, n, acc / total_good, blocks[unit.block], block_pos[unit.block], trailing, ends[i]))
         acc += good[i]
     base = [[r[0], r[13], r[9]] for r in rows]
     pad = [0.0, -1.0, 0.0]
@@ -99,13 +102,13 @@ def feature_rows(units: list[Unit], an: Analysis) -> list[list[float]]:
     rule_share = sum(1 for f in an.facts if f.match is not None) / max(1, n)
     for row in rows:
         row.extend((good_share, rule_share))
-    _add_shape_context(units, an, rows, good, total_good)
+    _add_shape_context(units, an, rows, good, total_good, ends)
     return rows
 
 
-def _headline_shaped(text: str, nwords: int) -> bool:
+def _headline_shaped(text: str, nwords: int, ends: bool) -> bool:
     """A line shaped like a story headline or kicker: a few words, letters, no closing punctuation."""
-    return 2 <= nwords <= 25 and has_letters(text) and not ends_sentence(text) and not text.endswith(",")
+    return 2 <= nwords <= 25 and has_letters(text) and not ends and not text.endswith(",")
 
 
 def _runs(flags: list[bool]) -> list[int]:
@@ -121,10 +124,11 @@ def _runs(flags: list[bool]) -> list[int]:
     return out
 
 
-def _add_shape_context(units: list[Unit], an: Analysis, rows: list[list[float]], good: list[int], total_good: int) -> None:
+def _add_shape_context(units: list[Unit], an: Analysis, rows: list[list[float]], good: list[int], total_good: int,
+                       ends: list[bool]) -> None:
     """Features of lists of headlines, captions and lines repeated within the page (pull quotes, teasers)."""
     texts = [u.text for u in units]
-    runs = _runs([_headline_shaped(t, f.words) for t, f in zip(texts, an.facts)])
+    runs = _runs([_headline_shaped(t, f.words, e) for t, f, e in zip(texts, an.facts, ends)])
     # A list of dates, scores or specs is part of the article more often than a list of headlines is.
     digits = [float(bool(_DIGIT.search(t))) for t in texts]
     normed = [" ".join(_NORM.findall(t.lower())) for t in texts]
@@ -132,15 +136,21 @@ def _add_shape_context(units: list[Unit], an: Analysis, rows: list[list[float]],
     after = total_good
     for i, (text, row) in enumerate(zip(texts, rows)):
         after -= good[i]
-        letters = [c for c in text if c.isalpha()]
-        caps = sum(1 for c in letters if c.isupper()) / len(letters) if letters else 0.0
+        letters = "".join(filter(str.isalpha, text))
+        caps = sum(map(str.isupper, letters)) / len(letters) if letters else 0.0
         # A line whose words recur elsewhere in the page is a pull quote, a repeated teaser or a duplicated caption.
-        dup = len(normed[i]) >= 12 and joined.count(normed[i]) > 1
+        dup = len(normed[i]) >= 12 and _occurs_twice(joined, normed[i])
         row.extend((
             float(min(runs[i], 20)), caps, float(bool(_CAPTION_CUE.search(text))), float(dup),
-            float(i > 0 and ends_sentence(texts[i - 1])), float(i + 1 < len(texts) and ends_sentence(texts[i + 1])),
+            float(i > 0 and ends[i - 1]), float(i + 1 < len(texts) and ends[i + 1]),
             after / total_good, _run_share(digits, runs, i),
         ))
+
+
+def _occurs_twice(haystack: str, needle: str) -> bool:
+    """`haystack.count(needle) > 1`, without scanning on after the second occurrence."""
+    first = haystack.find(needle)
+    return first >= 0 and haystack.find(needle, first + len(needle)) >= 0
 
 
 def _run_share(values: list[float], runs: list[int], i: int) -> float:
@@ -153,38 +163,137 @@ def _run_share(values: list[float], runs: list[int], i: int) -> float:
     return sum(values[lo:lo + runs[i]]) / runs[i]
 
 
+# Second stage: features of a unit's neighbourhood in the first stage's probabilities (a CRF-like smoothing).
+STACK_FEATURES = FEATURES + (
+    "p", "p_prev1", "p_prev2", "p_prev3", "p_next1", "p_next2", "p_next3", "p_window2", "p_window6",
+    "run_len", "run_log_chars", "run_from_start", "run_to_end", "in_main", "main_distance", "main_gap_chars",
+    "doc_mean_p", "doc_kept_share", "doc_runs", "headline_run_p", "prev_good_p", "next_good_p",
+)
+STACK_SEPARATOR = "\n=== stage 2 ===\n"  # joins the two boosters of a stacked model file
+_KEEP = 0.5  # what counts as "kept" by the first stage when runs and the main block are measured
+_COL = {name: FEATURES.index(name) for name in ("log_chars", "cls", "headline_run")}
+
+
+def _shifted(p: np.ndarray, k: int) -> np.ndarray:
+    """p moved by k places (p[i - k] at i), -1 past the edges."""
+    out = np.full_like(p, -1.0)
+    if k > 0:
+        out[k:] = p[:-k]
+    else:
+        out[:k] = p[-k:]
+    return out
+
+
+def _window_mean(p: np.ndarray, k: int) -> np.ndarray:
+    """Mean of p over the k units on each side of each unit, the unit itself left out."""
+    c = np.concatenate(([0.0], np.cumsum(p)))
+    idx = np.arange(len(p))
+    lo, hi = np.maximum(0, idx - k), np.minimum(len(p), idx + k + 1)
+    count = hi - lo - 1
+    return np.where(count > 0, (c[hi] - c[lo] - p) / np.maximum(count, 1), -1.0)
+
+
+def _run_bounds(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each unit, the first and last index of the run of equal flags holding it."""
+    n = len(flags)
+    change = np.flatnonzero(flags[1:] != flags[:-1]) + 1
+    starts, ends = np.concatenate(([0], change)), np.concatenate((change - 1, [n - 1]))
+    which = np.repeat(np.arange(len(starts)), ends - starts + 1)
+    return starts[which], ends[which]
+
+
+def _main_block(score: np.ndarray) -> tuple[int, int]:
+    """[start, end] of the maximum-sum run of scores (the densest block of likely article), (0, -1) if none."""
+    best, span, total, start = 0.0, (0, -1), 0.0, 0
+    for i, s in enumerate(score.tolist()):
+        if total <= 0:
+            total, start = s, i
+        else:
+            total += s
+        if total > best:
+            best, span = total, (start, i)
+    return span
+
+
+def stack_rows(base: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Second-stage rows of one document: its first-stage rows plus features of the probabilities around each unit."""
+    n = len(p)
+    if n == 0:
+        return np.zeros((0, len(STACK_FEATURES)))
+    chars = np.expm1(base[:, _COL["log_chars"]])
+    kept = p >= _KEEP
+    lo, hi = _run_bounds(kept)
+    cum = np.concatenate(([0.0], np.cumsum(chars)))
+    idx = np.arange(n)
+    start, end = _main_block((p - _KEEP) * np.sqrt(chars + 1))
+    in_main = (idx >= start) & (idx <= end)
+    distance = np.where(idx < start, idx - start, np.where(idx > end, idx - end, 0)).clip(-50, 50)
+    gap = np.where(idx < start, cum[max(start, 0)] - cum[idx + 1], np.where(idx > end, cum[idx] - cum[end + 1], 0.0))
+    total = cum[-1] or 1.0
+    # Mean probability of the run of headline-shaped lines a unit belongs to: is the list kept as a whole?
+    shaped = base[:, _COL["headline_run"]] > 0
+    s_lo, s_hi = _run_bounds(shaped)
+    pc = np.concatenate(([0.0], np.cumsum(p)))
+    run_p = np.where(shaped, (pc[s_hi + 1] - pc[s_lo]) / (s_hi - s_lo + 1), -1.0)
+    good = base[:, _COL["cls"]] == 3
+    cols = [
+        p, _shifted(p, 1), _shifted(p, 2), _shifted(p, 3), _shifted(p, -1), _shifted(p, -2), _shifted(p, -3),
+        _window_mean(p, 2), _window_mean(p, 6),
+        np.where(kept, 1, -1) * (hi - lo + 1), np.log1p(cum[hi + 1] - cum[lo]), idx - lo, hi - idx,
+        in_main.astype(float), distance.astype(float), np.sign(gap) * np.log1p(np.abs(gap)),
+        np.full(n, p.mean()), np.full(n, float(chars[kept].sum() / total)), np.full(n, float(len(np.unique(lo[kept])))),
+        run_p, _nearest(p, good, -1), _nearest(p, good, 1),
+    ]
+    return np.column_stack([base, *cols])
+
+
+def _nearest(p: np.ndarray, mask: np.ndarray, step: int) -> np.ndarray:
+    """For each unit, p of the nearest other unit with `mask` in direction `step` (-1 when none)."""
+    if step > 0:
+        return _nearest(p[::-1], mask[::-1], -1)[::-1]
+    last = np.maximum.accumulate(np.where(mask, np.arange(len(p)), -1))
+    before = np.concatenate(([-1], last[:-1]))
+    return np.where(before >= 0, p[np.maximum(before, 0)], -1.0)
+
+
 class LineModel:
-    """Keep/remove decisions from the packaged LightGBM booster."""
+    """Keep/remove decisions from the packaged LightGBM booster(s): one stage, or two stacked."""
 
     def __init__(self, model_text: str, threshold: float) -> None:
         self.model_text = model_text
         self.threshold = threshold
-        self._booster: Any = None
+        self._boosters: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"model_text": self.model_text, "threshold": self.threshold, "_booster": None}
+        return {"model_text": self.model_text, "threshold": self.threshold, "_boosters": None}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
 
     @property
-    def booster(self) -> Any:
-        """The LightGBM booster, built on first use in the process that predicts.
+    def boosters(self) -> list[Any]:
+        """The LightGBM booster of each stage, built on first use in the process that predicts.
 
         One thread, and never built before a fork: OpenMP state inherited across fork() deadlocks workers.
         """
-        if self._booster is None:
+        if self._boosters is None:
             import lightgbm  # imported here: only runs that use the model pay for it
 
-            self._booster = lightgbm.Booster(model_str=self.model_text)
-        return self._booster
+            self._boosters = [lightgbm.Booster(model_str=part) for part in self.model_text.split(STACK_SEPARATOR)]
+        return self._boosters
+
+    @property
+    def booster(self) -> Any:
+        """The first-stage booster."""
+        return self.boosters[0]
 
     def probabilities(self, units: list[Unit], an: Analysis) -> list[float]:
         """P(unit belongs to the article) for every unit."""
-        import numpy
-
-        rows = feature_rows(units, an)
-        return [float(p) for p in self.booster.predict(numpy.asarray(rows, dtype=numpy.float64), num_threads=1)]
+        rows = np.asarray(feature_rows(units, an), dtype=np.float64)
+        p = self.boosters[0].predict(rows, num_threads=1)
+        if len(self.boosters) > 1:
+            p = self.boosters[1].predict(stack_rows(rows, p), num_threads=1)
+        return [float(x) for x in p]
 
     def keep(self, units: list[Unit], an: Analysis) -> list[bool]:
         """Which units stay."""

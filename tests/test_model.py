@@ -11,7 +11,9 @@ from pipeline.classify import analyse
 from pipeline.config import build_config
 from pipeline.document import Document
 from pipeline.errors import ConfigError
-from pipeline.model import FEATURES, feature_rows, load_model
+import numpy as np
+
+from pipeline.model import FEATURES, STACK_FEATURES, STACK_SEPARATOR, LineModel, feature_rows, load_model, stack_rows
 from pipeline.process import STEPS, Context
 
 from conftest import GOLD, SEEDS, SEED_IDS, norm, read_json
@@ -41,6 +43,43 @@ def test_features_match_the_shipped_model() -> None:
     rows = feature_rows(doc.units, analyse(doc, ctx.config.classify, ctx.matcher))
     assert {len(r) for r in rows} == {len(FEATURES)}
     assert ctx.model is not None and ctx.model.booster.num_feature() == len(FEATURES)
+    stacked = stack_rows(np.asarray(rows), np.linspace(0, 1, len(rows)))
+    assert stacked.shape == (len(rows), len(STACK_FEATURES))
+    assert [b.num_feature() for b in ctx.model.boosters] == [len(FEATURES), len(STACK_FEATURES)]
+
+
+def _doc(probs: list[float], chars: list[int]) -> np.ndarray:
+    """Second-stage rows of a made-up document with these first-stage probabilities and line lengths."""
+    base = np.zeros((len(probs), len(FEATURES)))
+    base[:, FEATURES.index("log_chars")] = np.log1p(chars)
+    return stack_rows(base, np.asarray(probs, dtype=float))
+
+
+def _col(rows: np.ndarray, name: str) -> list[float]:
+    """One second-stage feature of every unit."""
+    return rows[:, STACK_FEATURES.index(name)].tolist()
+
+
+@pytest.mark.parametrize(("probs", "chars", "name", "expected"), [
+    ([0.9, 0.2, 0.8], [100, 10, 100], "p_prev1", [-1.0, 0.9, 0.2]),
+    ([0.9, 0.2, 0.8], [100, 10, 100], "p_next1", [0.2, 0.8, -1.0]),
+    ([0.9, 0.9, 0.1, 0.9], [100, 100, 10, 50], "run_len", [2.0, 2.0, -1.0, 1.0]),
+    ([0.1, 0.9, 0.9, 0.1, 0.1], [10, 300, 300, 20, 20], "in_main", [0.0, 1.0, 1.0, 0.0, 0.0]),
+    ([0.1, 0.9, 0.9, 0.1, 0.1], [10, 300, 300, 20, 20], "main_distance", [-1.0, 0.0, 0.0, 1.0, 2.0]),
+    ([0.1, 0.9, 0.9, 0.1, 0.1], [10, 300, 300, 20, 20], "doc_runs", [1.0] * 5),
+    ([0.5], [40], "p_window2", [-1.0]),
+])
+def test_stack_rows(probs: list[float], chars: list[int], name: str, expected: list[float]) -> None:
+    """The second stage sees neighbours' probabilities, runs of kept units and the main block."""
+    assert _col(_doc(probs, chars), name) == pytest.approx(expected)
+
+
+def test_single_stage_model_file_still_loads() -> None:
+    """A model file without a second stage predicts with its first stage alone."""
+    shipped = load_model(0.5)
+    assert shipped is not None and STACK_SEPARATOR in shipped.model_text
+    first = LineModel(shipped.model_text.split(STACK_SEPARATOR)[0], 0.5)
+    assert len(first.boosters) == 1 and first.booster.num_feature() == len(FEATURES)
 
 
 def test_model_pickles_without_its_booster() -> None:
@@ -49,7 +88,7 @@ def test_model_pickles_without_its_booster() -> None:
     assert model is not None
     _ = model.booster
     clone = pickle.loads(pickle.dumps(model))
-    assert clone._booster is None and clone.model_text == model.model_text
+    assert clone._boosters is None and clone.model_text == model.model_text
 
 
 def test_missing_model_file_is_a_config_error(tmp_path: Path) -> None:
