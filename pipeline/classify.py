@@ -74,23 +74,24 @@ def content_class(tokens: list[str], chars: int, text: str, stops: frozenset[str
     return "near" if density >= config.stopwords_low else "bad"
 
 
-def _neighbour(classes: list[str], i: int, step: int) -> str:
-    """The nearest clear class (good or bad) from unit i in direction `step`; 'bad' past the edges."""
-    j = i + step
-    while 0 <= j < len(classes):
-        if classes[j] in ("good", "bad"):
-            return classes[j]
-        j += step
-    return "bad"
+def _clear_before(classes: list[str]) -> list[str]:
+    """For each unit, the nearest clear class (good or bad) before it; 'bad' past the start."""
+    out, last = [], "bad"
+    for cls in classes:
+        out.append(last)
+        if cls in ("good", "bad"):
+            last = cls
+    return out
 
 
 def revise(classes: list[str]) -> list[str]:
     """Pass 2: short and near units take the class their clear neighbours agree on (jusText)."""
     out = list(classes)
+    before, after = _clear_before(classes), _clear_before(classes[::-1])[::-1]
     for i, cls in enumerate(classes):
         if cls not in ("short", "near"):
             continue
-        prev, nxt = _neighbour(classes, i, -1), _neighbour(classes, i, 1)
+        prev, nxt = before[i], after[i]
         if cls == "near":
             out[i] = "bad" if prev == nxt == "bad" else "good"
         else:
