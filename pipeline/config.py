@@ -135,8 +135,8 @@ class ModelConfig(Section):
 
     enabled: bool = True
     # P(article) at or above which a unit is kept. Low on purpose: losing article text costs more than
-    # keeping a stray line, and 0.25 had the best cross-validated recall at equal F1 (bench/cv_lines.py).
-    threshold: float = Field(0.25, gt=0, lt=1)
+    # keeping a stray line; 0.2 had the best cross-validated container F1 and recall (bench/cv_lines.py).
+    threshold: float = Field(0.2, gt=0, lt=1)
     path: str | None = None  # a model file trained by bench/train_lines.py instead of the packaged one
 
 
