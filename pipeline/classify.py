@@ -247,9 +247,10 @@ def _model_keep(units: list[Unit], an: Analysis, model: LineModel, config: Class
     tail = _tail_start(an)
     # Good prose inside the densest run stays unless the model is sure it is not the article; what follows an
     # end-of-article marker ("Source link", "Comments") after that run needs more than the usual confidence.
-    keep = [(p >= model.threshold * (TAIL_FACTOR if i > tail else 1.0))
-            or (p >= model.threshold * VETO_SHARE and an.start <= i <= an.end and f.cls == "good"
-                and f.match is None and not f.repeated)
+    # A line repeated across the folder's files is boilerplate by definition, whatever the model makes of it.
+    keep = [not f.repeated and ((p >= model.threshold * (TAIL_FACTOR if i > tail else 1.0))
+                                or (p >= model.threshold * VETO_SHARE and an.start <= i <= an.end and f.cls == "good"
+                                    and f.match is None))
             for i, (p, f) in enumerate(zip(model.probabilities(units, an), facts))]
     keep = _keep_subheadings(units, facts, keep, an, config)
     if not any(k and f.match is None for k, f in zip(keep, facts)):
