@@ -77,8 +77,10 @@ def has_date(text: str) -> bool:
 @per_document(key=lambda text, config, languages=None: (text, id(config), tuple(languages or ())))
 def parse_date(text: str, config: MetadataConfig, languages: list[str] | None = None) -> date | None:
     """The calendar date a dateline states, or None; relative dates need `config.reference_date`."""
-    relative = _RELATIVE.search(text)
-    if not has_date(text) and not (relative and config.reference_date):
+    # Without a reference date a relative word must not loosen the parts required: "May 5 · yesterday" would
+    # take this year's May 5, and the archive would depend on the day it was made.
+    relative = bool(_RELATIVE.search(text)) and config.reference_date is not None
+    if not has_date(text) and not relative:
         return None
     candidate = _PREFIX.sub("", text.strip(" \t|•·-–—"))
     settings = {

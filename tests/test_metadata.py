@@ -136,6 +136,13 @@ def test_relative_dates_need_a_reference() -> None:
     assert parse_date("Published 2 days ago", MetadataConfig(reference_date=date(2022, 1, 10))) == date(2022, 1, 8)
 
 
+@pytest.mark.parametrize("text", ["May 5 · yesterday", "5 May 3 hours ago", "today, May 5", "5 May · 2 weeks ago"])
+def test_yearless_dates_beside_relative_words_do_not_take_this_year(text: str) -> None:
+    """A relative word does not make a yearless date complete: without a reference date it would be this year's."""
+    assert parse_date(text, MetadataConfig()) is None
+    assert parse_date(text, MetadataConfig(reference_date=date(2019, 6, 1))).year == 2019
+
+
 @pytest.mark.parametrize(("tag", "title"), TITLES)
 def test_clean_title(tag: str, title: str) -> None:
     """A site-name suffix is stripped from a <title>-like line."""
