@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from .config import ClassifyConfig, MetadataConfig
 from .header import label_header
 from .document import Document, Unit
-from .features import BULLET, ends_sentence, has_letters, identify_language, stopword_density, stopwords, words
+from .features import BULLET, body_span, ends_sentence, has_letters, identify_language, stopword_density, stopwords, words
 from .rules import Match, Matcher, normalise
 
 if TYPE_CHECKING:
@@ -112,20 +112,6 @@ def _score(fact: _Facts, revised: str) -> float:
     if fact.cls == "short":
         return 5.0 if revised == "good" else -15.0
     return -min(float(fact.chars), 200.0)
-
-
-def body_span(scores: list[float]) -> tuple[int, int]:
-    """Indices [start, end] of the maximum-sum run of scores (Kadane); (0, -1) when nothing is positive."""
-    best, best_span = 0.0, (0, -1)
-    total, start = 0.0, 0
-    for i, s in enumerate(scores):
-        if total <= 0:
-            total, start = s, i
-        else:
-            total += s
-        if total > best:
-            best, best_span = total, (start, i)
-    return best_span
 
 
 def shape_category(text: str, nwords: int) -> str:

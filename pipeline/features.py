@@ -137,3 +137,17 @@ def ends_sentence(text: str) -> bool:
 def has_letters(text: str) -> bool:
     """True when the line holds at least one letter."""
     return _LETTER.search(text) is not None
+
+
+def body_span(scores: list[float]) -> tuple[int, int]:
+    """Indices [start, end] of the maximum-sum run of scores (Kadane); (0, -1) when nothing is positive."""
+    best, best_span = 0.0, (0, -1)
+    total, start = 0.0, 0
+    for i, s in enumerate(scores):
+        if total <= 0:
+            total, start = s, i
+        else:
+            total += s
+        if total > best:
+            best, best_span = total, (start, i)
+    return best_span

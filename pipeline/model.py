@@ -14,7 +14,7 @@ import numpy as np
 
 from .document import Unit
 from .errors import ConfigError
-from .features import BULLET, ends_sentence, has_letters
+from .features import BULLET, body_span, ends_sentence, has_letters
 
 if TYPE_CHECKING:
     from .classify import Analysis
@@ -202,19 +202,6 @@ def _run_bounds(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts[which], ends[which]
 
 
-def _main_block(score: np.ndarray) -> tuple[int, int]:
-    """[start, end] of the maximum-sum run of scores (the densest block of likely article), (0, -1) if none."""
-    best, span, total, start = 0.0, (0, -1), 0.0, 0
-    for i, s in enumerate(score.tolist()):
-        if total <= 0:
-            total, start = s, i
-        else:
-            total += s
-        if total > best:
-            best, span = total, (start, i)
-    return span
-
-
 def stack_rows(base: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Second-stage rows of one document: its first-stage rows plus features of the probabilities around each unit."""
     n = len(p)
@@ -225,7 +212,7 @@ def stack_rows(base: np.ndarray, p: np.ndarray) -> np.ndarray:
     lo, hi = _run_bounds(kept)
     cum = np.concatenate(([0.0], np.cumsum(chars)))
     idx = np.arange(n)
-    start, end = _main_block((p - _KEEP) * np.sqrt(chars + 1))
+    start, end = body_span(((p - _KEEP) * np.sqrt(chars + 1)).tolist())
     in_main = (idx >= start) & (idx <= end)
     distance = np.where(idx < start, idx - start, np.where(idx > end, idx - end, 0)).clip(-50, 50)
     gap = np.where(idx < start, cum[max(start, 0)] - cum[idx + 1], np.where(idx > end, cum[idx] - cum[end + 1], 0.0))
