@@ -13,7 +13,7 @@ WORD = re.compile(r"\w+(?:['’]\w+)*")
 BULLET = re.compile(r"^([-*•·▪►–—]|\d{1,3}[.)])\s")  # list items: dashes, bullets, "1." or "1)"
 _TERMINAL = re.compile(r"[.!?…:;]['\"”’»)\]]*$|[。！？]$")  # the definition ends_sentence implements
 _LATIN_TERMINAL, _CLOSING, _CJK_TERMINAL = ".!?…:;", "'\"”’»)]", "。！？"
-_LETTER = re.compile(r"[^\W\d_]")
+LETTER = re.compile(r"[^\W\d_]")
 
 # ISO 639-1 codes of the packaged stopword lists (the stop-words package).
 _STOPWORD_LANGS = {
@@ -136,7 +136,7 @@ def ends_sentence(text: str) -> bool:
 
 def has_letters(text: str) -> bool:
     """True when the line holds at least one letter."""
-    return _LETTER.search(text) is not None
+    return LETTER.search(text) is not None
 
 
 def body_span(scores: list[float]) -> tuple[int, int]:

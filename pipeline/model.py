@@ -14,7 +14,7 @@ import numpy as np
 
 from .document import Unit
 from .errors import ConfigError
-from .features import BULLET, body_span, ends_sentence, has_letters
+from .features import BULLET, LETTER, body_span, ends_sentence
 
 if TYPE_CHECKING:
     from .classify import Analysis
@@ -23,15 +23,18 @@ MODEL_FILE = "lines.txt"
 CATEGORIES = ("ad", "comment_prompt", "author_blurb", "related", "caption", "share", "newsletter",
               "navigation", "source_link", "page_meta", "legal", "junk")
 _CLS = {"bad": 0, "short": 1, "near": 2, "good": 3}
-_UPPER_WORD = re.compile(r"\b[A-ZÀ-ÖØ-ÞА-Я]")
-_WORDISH = re.compile(r"\b\w")
+_CATEGORY = {name: i for i, name in enumerate(CATEGORIES)}
 _DIGIT = re.compile(r"\d")
 _LINKISH = re.compile(r"https?://|www\.|@\w|\.com\b")
 _SEPARATOR = re.compile(r" [|/•·] ")
 # Words that mark a photo caption or credit in the common news languages.
-_CAPTION_CUE = re.compile(
-    r"\b(photo|photos|image|picture|pictured|file|credit|courtesy|handout|getty|reuters|ap|afp|epa|shutterstock|"
-    r"foto|bild|bildquelle|fotografía|imagen|immagine|imagem|afbeelding|zdjęcie|фото|снимок)\b", re.IGNORECASE)
+_CAPTION_WORDS = (
+    "photo", "photos", "image", "picture", "pictured", "file", "credit", "courtesy", "handout", "getty", "reuters", "ap",
+    "afp", "epa", "shutterstock", "foto", "bild", "bildquelle", "fotografía", "imagen", "immagine", "imagem", "afbeelding",
+    "zdjęcie", "фото", "снимок")
+# The look-ahead at the words' first letters changes no match; it lets the engine pass other positions 2x faster.
+_CAPTION_CUE = re.compile(rf"\b(?=[{''.join(sorted({w[0] for w in _CAPTION_WORDS}))}])({'|'.join(_CAPTION_WORDS)})\b",
+                          re.IGNORECASE)
 _NORM = re.compile(r"\w+")
 
 FEATURES = (
@@ -47,120 +50,167 @@ FEATURES = (
 )
 
 
-def _unit_row(unit: Unit, an: Analysis, i: int, n: int, good_before: float, block_size: int, index_in_block: int,
-              trailing: bool, ends: bool) -> list[float]:
-    """The features of unit i without its neighbours."""
-    fact, text = an.facts[i], unit.text
-    length = max(1, len(text))
-    words_n = max(1, len(_WORDISH.findall(text)))
-    match = fact.match
-    distance = 0 if an.start <= i <= an.end else (i - an.start if i < an.start else i - an.end)
-    return [
-        math.log1p(fact.chars), min(fact.words, 300), float(ends), float(text.endswith(":")),
-        float(bool(BULLET.match(text))), len(_DIGIT.findall(text)) / length, len(_UPPER_WORD.findall(text)) / words_n,
-        (len(text) - sum(map(str.isalnum, text)) - text.count(" ")) / length, float(has_letters(text)),
-        float(match is not None), float(bool(match and match.ends_article)),
-        float(CATEGORIES.index(match.category) if match and match.category in CATEGORIES else -1),
-        float(fact.repeated), float(_CLS[fact.cls]), float(an.revised[i] == "good"),
-        float(an.start <= i <= an.end), float(max(-50, min(50, distance))), i / max(1, n - 1), good_before,
-        float(block_size), float(index_in_block), float(bool(_LINKISH.search(text))),
-        float(len(_SEPARATOR.findall(text))), math.log1p(n), float(trailing),
-    ]
+# Character classes the features count, one bit each: a line's count of a class is `len(re.findall(CLASS, line))`.
+# Words are counted as `\b\w` matches, capitalised words as `\b[A-ZÀ-ÖØ-ÞА-Я]` ones.
+_IS_DIGIT, _IS_WORD, _IS_ALNUM, _IS_ALPHA, _IS_UPPER, _IS_INITIAL, _IS_LETTER, _KNOWN = (1 << k for k in range(8))
+_INITIAL = re.compile(r"[A-ZÀ-ÖØ-ÞА-Я]")
+_CLASS_TESTS = (
+    (_IS_DIGIT, _DIGIT.match), (_IS_WORD, re.compile(r"\w").match), (_IS_ALNUM, str.isalnum), (_IS_ALPHA, str.isalpha),
+    (_IS_UPPER, str.isupper), (_IS_INITIAL, _INITIAL.match), (_IS_LETTER, LETTER.match),
+)
 
 
-def feature_rows(units: list[Unit], an: Analysis) -> list[list[float]]:
-    """One feature row per unit, in FEATURES order."""
-    n = len(units)
-    good = [f.chars if f.cls == "good" else 0 for f in an.facts]
-    total_good = sum(good) or 1
-    blocks: dict[int, int] = {}
-    for u in units:
-        blocks[u.block] = blocks.get(u.block, 0) + 1
-    rows, acc, block_pos, trailing = [], 0, {}, False
-    ends = [ends_sentence(u.text) for u in units]
-    for i, unit in enumerate(units):
-        block_pos[unit.block] = block_pos.get(unit.block, -1) + 1
-        match = an.facts[i].match
-        if match is not None and match.ends_article and i > an.end:
-            trailing = True  # a marker after the densest run: what follows is the page's tail
-        rows.append(_unit_row(unit, an, i, n, acc / total_good, blocks[unit.block], block_pos[unit.block], trailing, ends[i]))
-        acc += good[i]
-    base = [[r[0], r[13], r[9]] for r in rows]
-    pad = [0.0, -1.0, 0.0]
-    for i, row in enumerate(rows):
-        for j in (i - 1, i - 2, i + 1, i + 2):
-            row.extend(base[j] if 0 <= j < n else pad)
-        row.append(float(sum(1 for j in range(max(0, i - 3), min(n, i + 4)) if an.facts[j].match is not None)))
-        run = 0
-        for j in range(i, min(n, i + 6)):
-            if an.facts[j].cls != "short":
-                break
-            run += 1
-        row.append(float(run))
-    # How much of the whole input is prose tells a cut-out article container from a full page.
-    good_share = sum(good) / max(1, sum(f.chars for f in an.facts))
-    rule_share = sum(1 for f in an.facts if f.match is not None) / max(1, n)
-    for row in rows:
-        row.extend((good_share, rule_share))
-    _add_shape_context(units, an, rows, good, total_good, ends)
-    return rows
+class _CharClasses:
+    """Bits of every code point seen so far, each worked out once per process by the same test on the character."""
+
+    def __init__(self) -> None:
+        self.table = np.zeros(0x110000, dtype=np.uint8)
+
+    def of(self, codes: np.ndarray) -> np.ndarray:
+        """The bits of each code point in `codes`."""
+        bits = self.table[codes]
+        new = np.unique(codes[bits == 0])  # _KNOWN is set on every code point seen, so 0 means unseen
+        if len(new):
+            self.table[new] = [sum(bit for bit, test in _CLASS_TESTS if test(chr(c))) | _KNOWN for c in new.tolist()]
+            bits = self.table[codes]
+        return bits
 
 
-def _headline_shaped(text: str, nwords: int, ends: bool) -> bool:
-    """A line shaped like a story headline or kicker: a few words, letters, no closing punctuation."""
-    return 2 <= nwords <= 25 and has_letters(text) and not ends and not text.endswith(",")
+_CHARS = _CharClasses()
 
 
-def _runs(flags: list[bool]) -> list[int]:
-    """For each position, the length of the run of True flags it belongs to (0 when False)."""
-    out, i = [0] * len(flags), 0
-    while i < len(flags):
-        j = i
-        while j < len(flags) and flags[j]:
-            j += 1
-        for k in range(i, j):
-            out[k] = j - i
-        i = max(j, i + 1)
+def _line_counts(texts: list[str]) -> dict[str, np.ndarray]:
+    """Per-line counts of character classes and patterns, over the document's lines joined by newlines at once.
+
+    Equal to counting in each line alone: a newline is not a word character (so `\b` sees a line's ends as it sees
+    a string's), and no pattern counted here matches one, so no match spans two lines.
+    """
+    joined = "\n".join(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    bits = _CHARS.of(codes)
+    digit, word, alnum, alpha, upper, initial, letter = ((bits & bit) > 0 for bit, _ in _CLASS_TESTS)
+    boundary = word != np.concatenate(([False], word[:-1]))  # `\b` before each character
+    flags = np.stack([digit, initial & boundary, word & boundary, ~alnum & (codes != 32), letter, alpha, alpha & upper])
+    cum = np.zeros((len(flags), len(codes) + 1), dtype=np.int32)
+    np.cumsum(flags, axis=1, out=cum[:, 1:])
+    counts = cum[:, starts + lengths] - cum[:, starts]
+    names = ("digits", "upper_initials", "word_starts", "symbols", "letters", "alpha", "upper_alpha")
+    out = dict(zip(names, counts))
+    out["length"] = lengths
+    for name, pattern in (("linkish", _LINKISH), ("separators", _SEPARATOR), ("caption_cues", _CAPTION_CUE)):
+        found = np.fromiter((m.start() for m in pattern.finditer(joined)), dtype=np.int64)
+        out[name] = np.bincount(np.searchsorted(starts, found, side="right") - 1, minlength=len(texts))
     return out
 
 
-def _add_shape_context(units: list[Unit], an: Analysis, rows: list[list[float]], good: list[int], total_good: int,
-                       ends: list[bool]) -> None:
-    """Features of lists of headlines, captions and lines repeated within the page (pull quotes, teasers)."""
+def feature_rows(units: list[Unit], an: Analysis) -> np.ndarray:
+    """One feature row per unit, in FEATURES order: the document's units at once, column by column."""
+    if not units:
+        return np.zeros((0, len(FEATURES)))
     texts = [u.text for u in units]
-    runs = _runs([_headline_shaped(t, f.words, e) for t, f, e in zip(texts, an.facts, ends)])
+    cols = _unit_columns(units, texts, an)
+    cols.update(_context_columns(cols))
+    cols.update(_shape_columns(texts, cols))
+    rows = np.empty((len(units), len(FEATURES)))
+    for j, name in enumerate(FEATURES):
+        rows[:, j] = cols[name]
+    return rows
+
+
+def _unit_columns(units: list[Unit], texts: list[str], an: Analysis) -> dict[str, Any]:
+    """The features of each unit on its own, and of its place in the document."""
+    facts, n = an.facts, len(units)
+    counts = _line_counts(texts)
+    length = np.maximum(1, counts["length"])
+    matches = [f.match for f in facts]
+    idx = np.arange(n)
+    distance = np.where(idx < an.start, idx - an.start, np.where(idx > an.end, idx - an.end, 0))
+    chars = np.array([f.chars for f in facts], dtype=np.int64)
+    cls = np.array([_CLS[f.cls] for f in facts])
+    good = np.where(cls == _CLS["good"], chars, 0)
+    ends_article = np.array([m is not None and m.ends_article for m in matches])
+    block_size, index_in_block = _block_places(np.array([u.block for u in units]))
+    return {
+        "log_chars": [math.log1p(c) for c in chars.tolist()],  # math's log1p, as the model was trained with
+        "words": np.minimum([f.words for f in facts], 300), "ends_sentence": [ends_sentence(t) for t in texts],
+        "ends_colon": [t.endswith(":") for t in texts], "bullet": [BULLET.match(t) is not None for t in texts],
+        "digit_ratio": counts["digits"] / length,
+        "upper_ratio": counts["upper_initials"] / np.maximum(1, counts["word_starts"]),
+        "symbol_ratio": counts["symbols"] / length, "has_letters": counts["letters"] > 0,
+        "rule_match": [m is not None for m in matches], "rule_ends_article": ends_article,
+        "rule_category": [_CATEGORY.get(m.category, -1) if m is not None else -1 for m in matches],
+        "repeated": [f.repeated for f in facts], "cls": cls, "revised_good": [r == "good" for r in an.revised],
+        "in_span": (idx >= an.start) & (idx <= an.end), "span_distance": distance.clip(-50, 50),
+        "position": idx / max(1, n - 1), "good_mass_before": (np.cumsum(good) - good) / (good.sum() or 1),
+        "block_size": block_size, "index_in_block": index_in_block, "linkish": counts["linkish"] > 0,
+        "separators": counts["separators"], "log_units": math.log1p(n),
+        # After an end-of-article marker past the densest run, the rest is the page's tail.
+        "trailing_zone": np.maximum.accumulate(ends_article & (idx > an.end)),
+        "chars": chars, "good": good, "digits": counts["digits"] > 0,
+        "caps_share": np.where(counts["alpha"] > 0, counts["upper_alpha"] / np.maximum(1, counts["alpha"]), 0.0),
+        "caption_cue": counts["caption_cues"] > 0,
+    }
+
+
+def _block_places(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each unit, the number of units of its block and its place among them."""
+    order = np.argsort(blocks, kind="stable")
+    ordered = blocks[order]
+    first, last = np.searchsorted(ordered, ordered, side="left"), np.searchsorted(ordered, ordered, side="right")
+    size, place = np.empty_like(order), np.empty_like(order)
+    size[order], place[order] = last - first, np.arange(len(blocks)) - first
+    return size, place
+
+
+def _context_columns(cols: dict[str, Any]) -> dict[str, Any]:
+    """Features of each unit's neighbours and of the whole document."""
+    n = len(cols["cls"])
+    out: dict[str, Any] = {}
+    for name, col, pad in (("log_chars", "log_chars", 0.0), ("cls", "cls", -1.0), ("rule", "rule_match", 0.0)):
+        values = np.asarray(cols[col], dtype=np.float64)
+        for side, step in (("prev", 1), ("next", -1)):
+            for k in (1, 2):
+                out[f"{side}{k}_{name}"] = _shifted(values, step * k, pad)
+    matched = np.concatenate(([0], np.cumsum(cols["rule_match"])))
+    idx = np.arange(n)
+    out["rules_nearby"] = matched[np.minimum(n, idx + 4)] - matched[np.maximum(0, idx - 3)]
+    # Short units from here on, up to 6.
+    not_short = np.minimum.accumulate(np.where(cols["cls"] != _CLS["short"], idx, n)[::-1])[::-1]
+    out["short_run"] = np.minimum(not_short - idx, 6)
+    # How much of the whole input is prose tells a cut-out article container from a full page.
+    out["doc_good_share"] = cols["good"].sum() / max(1, cols["chars"].sum())
+    out["doc_rule_share"] = matched[-1] / max(1, n)
+    return out
+
+
+def _shape_columns(texts: list[str], cols: dict[str, Any]) -> dict[str, Any]:
+    """Features of lists of headlines, captions and lines repeated within the page (pull quotes, teasers)."""
+    ends = np.asarray(cols["ends_sentence"], dtype=bool)
+    shaped = ((cols["words"] >= 2) & (cols["words"] <= 25) & cols["has_letters"] & ~ends
+              & np.array([not t.endswith(",") for t in texts]))  # shaped like a headline or kicker
+    lo, hi = _run_bounds(shaped)
+    run = np.where(shaped, hi - lo + 1, 0)
     # A list of dates, scores or specs is part of the article more often than a list of headlines is.
-    digits = [float(bool(_DIGIT.search(t))) for t in texts]
+    digits = np.concatenate(([0], np.cumsum(cols["digits"])))
     normed = [" ".join(_NORM.findall(t.lower())) for t in texts]
     joined = "\n".join(normed)
-    after = total_good
-    for i, (text, row) in enumerate(zip(texts, rows)):
-        after -= good[i]
-        letters = "".join(filter(str.isalpha, text))
-        caps = sum(map(str.isupper, letters)) / len(letters) if letters else 0.0
+    good, total_good = cols["good"], cols["good"].sum() or 1
+    return {
+        "headline_run": np.minimum(run, 20),
         # A line whose words recur elsewhere in the page is a pull quote, a repeated teaser or a duplicated caption.
-        dup = len(normed[i]) >= 12 and _occurs_twice(joined, normed[i])
-        row.extend((
-            float(min(runs[i], 20)), caps, float(bool(_CAPTION_CUE.search(text))), float(dup),
-            float(i > 0 and ends[i - 1]), float(i + 1 < len(texts) and ends[i + 1]),
-            after / total_good, _run_share(digits, runs, i),
-        ))
+        "dup_in_doc": [len(t) >= 12 and _occurs_twice(joined, t) for t in normed],
+        "prev1_ends": _shifted(ends.astype(np.float64), 1, 0.0), "next1_ends": _shifted(ends.astype(np.float64), -1, 0.0),
+        "good_after": (total_good - np.cumsum(good)) / total_good,
+        "run_digit_share": np.where(shaped, (digits[hi + 1] - digits[lo]) / np.maximum(1, run), -1.0),
+    }
 
 
 def _occurs_twice(haystack: str, needle: str) -> bool:
     """`haystack.count(needle) > 1`, without scanning on after the second occurrence."""
     first = haystack.find(needle)
     return first >= 0 and haystack.find(needle, first + len(needle)) >= 0
-
-
-def _run_share(values: list[float], runs: list[int], i: int) -> float:
-    """Mean of `values` over the headline-shaped run holding unit i (-1 outside runs)."""
-    if not runs[i]:
-        return -1.0
-    lo = i
-    while lo > 0 and runs[lo - 1] == runs[i] and runs[lo - 1]:
-        lo -= 1
-    return sum(values[lo:lo + runs[i]]) / runs[i]
 
 
 # Second stage: features of a unit's neighbourhood in the first stage's probabilities (a CRF-like smoothing).
@@ -174,9 +224,9 @@ _KEEP = 0.5  # what counts as "kept" by the first stage when runs and the main b
 _COL = {name: FEATURES.index(name) for name in ("log_chars", "cls", "headline_run")}
 
 
-def _shifted(p: np.ndarray, k: int) -> np.ndarray:
-    """p moved by k places (p[i - k] at i), -1 past the edges."""
-    out = np.full_like(p, -1.0)
+def _shifted(p: np.ndarray, k: int, pad: float = -1.0) -> np.ndarray:
+    """p moved by k places (p[i - k] at i), `pad` past the edges."""
+    out = np.full_like(p, pad)
     if k > 0:
         out[k:] = p[:-k]
     else:
@@ -276,7 +326,7 @@ class LineModel:
 
     def probabilities(self, units: list[Unit], an: Analysis) -> list[float]:
         """P(unit belongs to the article) for every unit."""
-        rows = np.asarray(feature_rows(units, an), dtype=np.float64)
+        rows = feature_rows(units, an)
         p = self.boosters[0].predict(rows, num_threads=1)
         if len(self.boosters) > 1:
             p = self.boosters[1].predict(stack_rows(rows, p), num_threads=1)
