@@ -79,7 +79,7 @@ def similar_to_title(units: list[Unit], first_body: int) -> int | None:
     for i in range(1, min(len(units), first_body + TITLE_BELOW_BODY)):
         text = units[i].text
         line = _content_words(text)
-        if not 2 <= len(line) <= 30 or ends_sentence(text.rstrip("?!")) or not tag or fold(text) in sites:
+        if not 2 <= len(line) <= 30 or ends_sentence(text.rstrip("?!")) or not tag or fold(text) in sites or _inside_body(units, i):
             continue
         dice = 2 * len(tag & line) / (len(tag) + len(line))
         if dice < MIN_DICE or dice + 0.3 <= best_score:
@@ -104,9 +104,16 @@ def nearest_headline(units: list[Unit], skip: list[bool], nwords: list[int], fir
         text = units[i].text
         if skip[i] or byline_authors(text) or (nwords[i] <= MAX_DATELINE_WORDS and has_date(text)):
             continue
+        if _inside_body(units, i):
+            return None  # kept text runs on above it: the article started before, without a headline in view
         if 2 <= nwords[i] <= 30 and not ends_sentence(text.rstrip("?!")) and has_letters(text):
             return i
     return None
+
+
+def _inside_body(units: list[Unit], i: int) -> bool:
+    """True when the line right above line i is kept article text: a headline opens the article, it does not continue it."""
+    return i > 0 and units[i - 1].kept
 
 
 def label_header(units: list[Unit], facts: list[tuple[bool, int]], first_body: int, meta: MetadataConfig, lang: str | None) -> None:

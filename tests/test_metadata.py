@@ -242,3 +242,23 @@ def test_foreign_by_word_far_from_the_headline() -> None:
     page = FAR_PAGE.replace("Written by\n\nJane Doe", "Door Lock Sets")
     art = process(Document(path="page.txt", raw=page.encode()), Context(Config()))
     assert art["authors"] == []
+
+
+CONTAINER = """The city council has this morning approved the money for the new harbour wall after a long debate that ran late into the night and left everyone in the chamber tired
+
+This frees the old budget for the school roof
+
+The wall will be built by a local company over the next two years, and the work starts in the spring when the storms are over.
+
+The mayor said the harbour had waited long enough for the repairs, which were first promised more than ten years ago by the previous council.
+"""
+
+
+@pytest.mark.parametrize("model", [True, False])
+def test_no_headline_inside_the_body(model: bool) -> None:
+    """A short line below kept article text continues the article (a container without its headline): it is not the title."""
+    config = Config()
+    config.classify.model.enabled = model
+    art = process(Document(path="article.txt", raw=CONTAINER.encode()), Context(config))
+    assert art["title"] is None
+    assert "This frees the old budget for the school roof" in art["text"]
