@@ -26,35 +26,52 @@ WORD = re.compile(r"\w+")
 SEED = 1  # datasketch's default: the permutations, hence the signatures, are the same in every process
 # crc32 instead of datasketch's default sha1: 6x faster per n-gram, and a 32-bit value is all the scheme keeps.
 SCHEME = "affine32"  # datasketch 2's default hashing scheme; 32-bit values, stored as 4 bytes each
+_SLICE = 2048  # n-grams per step of `signature`
 
 
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int) -> Any:
-    """The MinHash permutations, drawn once per process."""
+    """datasketch's MinHash permutations (uint32 a and b), drawn once per process."""
     from datasketch import MinHash
 
     return MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
 
 
-def shingles(text: str, n: int) -> set[bytes]:
-    """The text's word n-grams, case-folded (the whole text when it has fewer than n words)."""
+def shingle_hashes(text: str, n: int) -> list[int]:
+    """CRC-32 of each case-folded word n-gram of the text (of the whole text when it has fewer than n words), repeats
+    included: a minimum does not mind them."""
     words = WORD.findall(text.casefold())
-    if len(words) < n:
-        return {" ".join(words).encode("utf-8")} if words else set()
-    return set(map(str.encode, map(" ".join, zip(*(words[i:] for i in range(n))))))
+    if not words:
+        return []
+    data = " ".join(words).encode("utf-8")
+    # A space is only ever the one between two words (no word holds one, no UTF-8 sequence holds its byte), so an
+    # n-gram is the slice of `data` from the start of a word to the end of the word n - 1 places on.
+    spaces = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 32)
+    starts, ends = np.concatenate(([0], spaces + 1)), np.concatenate((spaces, [len(data)]))
+    count = max(1, len(words) - n + 1)
+    return [zlib.crc32(data[a:b]) for a, b in zip(starts[:count].tolist(), ends[min(n, len(words)) - 1:].tolist())]
+
+
+def signature(hashes: list[int], num_perm: int) -> np.ndarray:
+    """The MinHash of these 32-bit hash values, as datasketch's `MinHash(..., scheme="affine32").update_batch` makes it
+    (tests compare the two): MurmurHash3's 32-bit finaliser, then per permutation a * h + b mod 2^32, the minimum."""
+    hv = np.asarray(hashes, dtype=np.uint32)
+    hv ^= hv >> np.uint32(16)
+    hv *= np.uint32(0x85EBCA6B)
+    hv ^= hv >> np.uint32(13)
+    hv *= np.uint32(0xC2B2AE35)
+    hv ^= hv >> np.uint32(16)
+    a, b = _permutations(num_perm)
+    # In slices: a long text's n-grams times the permutations at once would be a large temporary.
+    return np.minimum.reduce([(hv[i:i + _SLICE, None] * a + b).min(axis=0) for i in range(0, len(hv), _SLICE)])
 
 
 def fingerprint(article: dict[str, Any], config: DedupConfig) -> dict[str, str] | None:
     """What the parent needs of an article: its `text_sha256` and MinHash (base64); None when it has no words."""
-    grams = shingles(article["text"], config.shingle_words)
-    if not grams:
+    hashes = shingle_hashes(article["text"], config.shingle_words)
+    if not hashes:
         return None
-    from datasketch import MinHash
-
-    minhash = MinHash(num_perm=config.num_perm, seed=SEED, hashfunc=zlib.crc32, permutations=_permutations(config.num_perm),
-                      scheme=SCHEME)
-    minhash.update_batch(list(grams))
-    packed = np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
+    packed = signature(hashes, config.num_perm).astype("<u4").tobytes()
     return {"text_sha256": article["text_sha256"], "minhash": base64.b64encode(packed).decode("ascii")}
 
 

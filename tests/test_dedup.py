@@ -232,3 +232,31 @@ def test_the_index_on_disk_finds_what_minhashlsh_finds(seed: int) -> None:
         duplicates.close()
     expected = _reference(config, items)
     assert found == expected and sum(x is not None for x in expected) > 100
+
+
+def _datasketch_minhash(text: str, n: int, num_perm: int) -> str:
+    """The signature as datasketch makes it from the set of the text's word n-grams (bytes), hashed with crc32."""
+    import base64
+    import re
+    import zlib
+
+    import numpy as np
+    from datasketch import MinHash
+
+    words = re.findall(r"\w+", text.casefold())
+    grams = {" ".join(words[i:i + n]).encode("utf-8") for i in range(max(1, len(words) - n + 1))}
+    minhash = MinHash(num_perm=num_perm, seed=1, hashfunc=zlib.crc32, scheme="affine32")
+    minhash.update_batch(sorted(grams))
+    return base64.b64encode(np.asarray(minhash.hashvalues, dtype="<u4").tobytes()).decode("ascii")
+
+
+@pytest.mark.parametrize("n", [1, 3, 5])
+@pytest.mark.parametrize("num_perm", [16, 128])
+@pytest.mark.parametrize("text", [ORIGINAL, _edited(OTHER_STORY), "one", "two words", "a b c d e", "a b c d e f g",
+                                  "Ünïcödé FAÇADE ǅ Straße İstanbul ΣΟΦΊΑΣ 東京 会議 ٣٤ _a_ b—c\u00a0d\u2003e 🎉 f",
+                                  "spam " * 5000])
+def test_signatures_are_datasketch_minhashes(text: str, n: int, num_perm: int) -> None:
+    """The worker's n-gram hashing and permutations give datasketch's signature of the n-gram set, bit for bit."""
+    config = build_config({"dedup": {"shingle_words": n, "num_perm": num_perm}}).dedup
+    found = fingerprint({"text": text, "text_sha256": "0" * 64}, config)
+    assert found is not None and found["minhash"] == _datasketch_minhash(text, n, num_perm)
