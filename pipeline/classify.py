@@ -9,7 +9,7 @@ Four passes, as jusText does it on HTML but with plain-text signals only:
 4. inside the body, short lines that introduce content are headings; rule matches stay boilerplate.
 
 With the line model (pipeline/model.py) on, its keep/remove decision replaces the span of pass 3,
-except that rule matches are always removed and good prose inside the span needs a confident veto.
+except that rule matches, lines repeated across files and the other lines of a rule-matched box are always removed.
 """
 from __future__ import annotations
 
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
 BOX_MAX_UNITS = 6  # a block this small is one box (a nag, a credit); larger blocks are whole texts without blank lines
 MARKER_PENALTY = 400
-VETO_SHARE = 0.4  # below threshold * this, the model overrules the body run
-TAIL_FACTOR = 2.0  # after an end-of-article marker past the body run, the model needs threshold * this to keep a unit  # an "end of article" marker (comments, related) splits the body unless prose outweighs it
 
 _DIGITS = re.compile(r"\d")
 
@@ -230,14 +228,9 @@ def classify(doc: Document, config: ClassifyConfig, matcher: Matcher, meta: Meta
 def _model_keep(units: list[Unit], an: Analysis, model: LineModel, config: ClassifyConfig) -> list[bool]:
     """Which units stay: the model decides, with the body run and rule matches as safeguards."""
     facts = an.facts
-    tail = _tail_start(an)
-    # Good prose inside the densest run stays unless the model is sure it is not the article; what follows an
-    # end-of-article marker ("Source link", "Comments") after that run needs more than the usual confidence.
     # A line repeated across the folder's files is boilerplate by definition, whatever the model makes of it.
-    keep = [not f.repeated and ((p >= model.threshold * (TAIL_FACTOR if i > tail else 1.0))
-                                or (p >= model.threshold * VETO_SHARE and an.start <= i <= an.end and f.cls == "good"
-                                    and f.match is None))
-            for i, (p, f) in enumerate(zip(model.probabilities(units, an), facts))]
+    keep = [not f.repeated and p >= model.threshold for p, f in zip(model.probabilities(units, an), facts)]
+    keep = _drop_box_mates(units, facts, keep)
     keep = _keep_subheadings(units, facts, keep, an, config)
     if not any(k and f.match is None for k, f in zip(keep, facts)):
         # The model found no article at all: fall back to the densest run rather than lose everything.
@@ -245,13 +238,12 @@ def _model_keep(units: list[Unit], an: Analysis, model: LineModel, config: Class
     return keep
 
 
-def _tail_start(an: Analysis) -> int:
-    """Index of the first end-of-article marker after the body run (the page's tail follows), else past the end."""
-    for i in range(an.end + 1, len(an.facts)):
-        match = an.facts[i].match
-        if match is not None and match.ends_article:
-            return i
-    return len(an.facts)
+def _drop_box_mates(units: list[Unit], facts: list[_Facts], keep: list[bool]) -> list[bool]:
+    """A line in a small block whose other lines mostly match rules belongs to that box (a nag, a credit): drop it."""
+    matched: Counter[int] = Counter(u.block for u, f in zip(units, facts) if f.match is not None and not f.match.ends_article)
+    sizes = Counter(u.block for u in units)
+    return [k and not (f.match is None and 2 <= sizes[u.block] <= BOX_MAX_UNITS and 2 * matched[u.block] >= sizes[u.block])
+            for u, f, k in zip(units, facts, keep)]
 
 
 def _keep_subheadings(units: list[Unit], facts: list[_Facts], keep: list[bool], an: Analysis, config: ClassifyConfig) -> list[bool]:

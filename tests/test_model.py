@@ -7,14 +7,15 @@ from pathlib import Path
 import pytest
 
 from pipeline import clean_text, load_config, run
-from pipeline.classify import analyse
+from pipeline.classify import _Facts, _drop_box_mates, analyse
 from pipeline.config import build_config
-from pipeline.document import Document
+from pipeline.document import Document, Unit
 from pipeline.errors import ConfigError
 import numpy as np
 
 from pipeline.model import FEATURES, STACK_FEATURES, STACK_SEPARATOR, LineModel, feature_rows, load_model, stack_rows
 from pipeline.process import STEPS, Context
+from pipeline.rules import Match
 
 from conftest import GOLD, SEEDS, SEED_IDS, norm, read_json
 
@@ -104,3 +105,24 @@ def test_rule_matches_are_always_removed() -> None:
     body = "The council approved the new budget on Monday after a long debate about school funding and roads."
     art = clean_text(f"{body}\n\nAdvertisement\n\n{body.replace('Monday', 'Tuesday')}\n")
     assert [(r["category"], r["rule"]) for r in art["removed"]] == [("ad", "ad.label")]
+
+
+AD = Match("ad", "ad.funding_nag", False)
+MARKER = Match("related", "related.header", True)
+# (block of each unit, its rule match or None, model keeps it) -> which units stay
+BOXES = [
+    ("nag box", [0, 0, 1, 1, 1], [None, None, None, AD, AD], [True, True, True, False, False], [True, True, False, False, False]),
+    ("one ad in prose", [0, 0, 0, 0], [None, AD, None, None], [True, False, True, True], [True, False, True, True]),
+    ("a whole text as one block", [0] * 8, [AD] * 4 + [None] * 4, [False] * 4 + [True] * 4, [False] * 4 + [True] * 4),
+    ("end-of-article marker", [0, 1, 1], [None, MARKER, None], [True, False, True], [True, False, True]),
+    ("line alone", [0, 1], [None, None], [True, True], [True, True]),
+]
+
+
+@pytest.mark.parametrize(("blocks", "matches", "keep", "expected"), [b[1:] for b in BOXES], ids=[b[0] for b in BOXES])
+def test_lines_of_a_rule_matched_box_go_with_it(blocks: list[int], matches: list[Match | None], keep: list[bool],
+                                                expected: list[bool]) -> None:
+    """A line in a small block whose lines mostly match rules is part of that box; prose around one match is not."""
+    units = [Unit(line=i + 1, text=f"line {i}", block=b) for i, b in enumerate(blocks)]
+    facts = [_Facts(words=2, chars=6, cls="short", match=m, repeated=False) for m in matches]
+    assert _drop_box_mates(units, facts, keep) == expected
