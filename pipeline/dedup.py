@@ -110,20 +110,25 @@ class Duplicates:
         packed = np.frombuffer(base64.b64decode(found["minhash"]), dtype="<u4")
         if len(packed) != self.config.num_perm:
             return None  # made under another num_perm: cannot happen, the config is part of every input's key
+        exact = self._db.execute("SELECT t.number, t.answer, a.signature FROM texts t JOIN articles a USING (number) "
+                                 "WHERE t.sha256 = ?", (found["text_sha256"],)).fetchone()
+        if exact and exact[2] == packed.tobytes():
+            # A copy of the first article with this text: its near duplicates are that article's, which comes before
+            # them all, so its answer is this one's; and any later article this copy matches, that one matches
+            # first, so the copy need not be indexed (a text copied a thousand times costs one look-up each).
+            return exact[1]
         # As MinHashLSH keys a band: the big-endian bytes of its 64-bit hash values, through _band_key.
         wide = packed.astype(">u8")
         bands = [(band, _band_key(wide[start:end].tobytes())) for band, (start, end) in enumerate(self._ranges)]
-        exact = self._db.execute("SELECT number FROM texts WHERE sha256 = ?", (found["text_sha256"],)).fetchone()
         earliest = self._earliest(bands, packed, exact[0] if exact else None)
         number, self._count = self._count, self._count + 1
-        self._db.execute("INSERT OR IGNORE INTO texts VALUES (?, ?)", (found["text_sha256"], number))
+        answer = None if earliest is None else self._db.execute("SELECT id FROM articles WHERE number = ?", (earliest,)).fetchone()[0]
+        self._db.execute("INSERT OR IGNORE INTO texts VALUES (?, ?, ?)", (found["text_sha256"], number, answer or article_id))
         self._db.executemany("INSERT INTO bands VALUES (?, ?, ?)", [(band, key, number) for band, key in bands])
         self._db.execute("INSERT INTO articles VALUES (?, ?, ?)", (number, article_id, packed.tobytes()))
         if number % 1000 == 999:
             self._db.commit()
-        if earliest is None:
-            return None
-        return self._db.execute("SELECT id FROM articles WHERE number = ?", (earliest,)).fetchone()[0]
+        return answer
 
     def _earliest(self, bands: list[tuple[int, bytes]], packed: np.ndarray, exact: int | None) -> int | None:
         """The earliest article that shares a band with this one and reaches the threshold, or the exact copy when
@@ -154,10 +159,11 @@ class Duplicates:
         self._db.close()
 
 
+# texts: the first article with each text, and what its copies duplicate (its own duplicate_of, or that article).
 _SCHEMA = """
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 CREATE TABLE bands (band INTEGER, key BLOB, number INTEGER, PRIMARY KEY (band, key, number)) WITHOUT ROWID;
 CREATE TABLE articles (number INTEGER PRIMARY KEY, id TEXT NOT NULL, signature BLOB NOT NULL);
-CREATE TABLE texts (sha256 TEXT PRIMARY KEY, number INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE texts (sha256 TEXT PRIMARY KEY, number INTEGER NOT NULL, answer TEXT NOT NULL) WITHOUT ROWID;
 """

@@ -205,8 +205,9 @@ def _reference(config: Any, items: list[tuple[str, dict[str, str]]]) -> list[str
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_index_on_disk_finds_what_minhashlsh_finds(seed: int) -> None:
-    """Random signatures with planted copies (exact, near, just below the threshold) and repeated text digests: the
-    on-disk index, which stops at the earliest match, gives every article the duplicate_of of the in-memory one."""
+    """Random signatures with planted copies (exact, near, just below the threshold), repeated text digests and true
+    copies (digest and signature): the on-disk index, which stops at the earliest match and does not index a true copy,
+    gives every article the duplicate_of of the in-memory one."""
     import base64
 
     import numpy as np
@@ -216,6 +217,11 @@ def test_the_index_on_disk_finds_what_minhashlsh_finds(seed: int) -> None:
     signatures: list[Any] = []
     items: list[tuple[str, dict[str, str]]] = []
     for i in range(400):
+        if items and rng.random() < 0.15:  # a true copy: the same text, so the same signature
+            copied = items[rng.integers(len(items))]
+            signatures.append(signatures[int(copied[0], 16)])
+            items.append((f"{i:016x}", dict(copied[1])))
+            continue
         if signatures and rng.random() < 0.6:  # a copy of an earlier signature with some values changed
             signature = signatures[rng.integers(len(signatures))].copy()
             changed = rng.choice(config.num_perm, int(rng.choice([0, 5, 20, 26, 40])), replace=False)
