@@ -16,6 +16,7 @@ from .classify import fingerprint
 from .config import Config
 from .engine import Engine, InProcess, chunked, make_engine
 from .errors import InputError, PipelineError, UsageError
+from .features import identify_language
 from .lean import import_lightgbm
 from . import dedup
 from .process import Context, clean_records
@@ -231,10 +232,14 @@ Item = tuple[str, "dict[str, Any] | None", "str | None", str, "dict[str, Any]"]
 Result = tuple[str, list[Item]]  # relative path, one item per record (one for a one-article file)
 
 
-def _init_worker(config: Config, out: str) -> None:
-    """Keeps the config and the archive folder in each worker process; the context is built on first use."""
+def _init_worker(config: Config, out: str, warm: bool = False) -> None:
+    """Keeps the config and the archive folder in each worker process; with `warm` the context is built now, else on
+    first use."""
     _WORKER.clear()
     _WORKER.update(config=config, out=Path(out))
+    if warm:
+        _context()
+        identify_language("")  # its model loads on first use, which takes a second
 
 
 def _context() -> Context:
@@ -367,9 +372,12 @@ def _clean_all(root: Path, out: Path, config: Config, config_sha256: str, report
     output = Output(out, config.write)
     found, report.failed = scan(root, config, skip=out)
     workers = workers if workers is not None else (config.workers or os.cpu_count() or 1)
-    # Started before the per-input state below exists: forked workers would carry a copy of it.
-    executor = make_engine(engine, min(workers, max(1, len(found))), scheduler, _init_worker, (config, str(out.resolve())),
-                           **engine_options)
+    # Started before the per-input state below exists: forked workers would carry a copy of it. When every input is to
+    # be cleaned, the workers load their models while this process hashes the inputs (they would wait for it anyway);
+    # a rerun may skip them all, so it leaves the loading to the first file cleaned.
+    warm = bool(found) and (force or not state.has_previous())
+    executor = make_engine(engine, min(workers, max(1, len(found))), scheduler, _init_worker,
+                           (config, str(out.resolve()), warm), **engine_options)
     try:
         state.start(config.write.format)
         digests, unusable = check_inputs(root, found, config.limits)
