@@ -54,6 +54,18 @@ CASES = [
     ("« Previous Post Next Post »", "navigation.pager"),
     ("Get access to the Example Pro research service for as little as $5 a month.", "ad.subscription_offer"),
     ("Jane Roe is Example's deals curator and writes about gadgets.", "author_blurb.bio_sentence"),
+    ("Published 11:12 PM EST Nov 19, 2021", "page_meta.published"),
+    ("Posted on May 2, 2024", "page_meta.published"),
+    ("Publicado el 5 de mayo de 2023", "page_meta.published"),
+    ("Veröffentlicht am 3. März 2022", "page_meta.published"),
+    ("Published Tuesday", "page_meta.published"),
+    ("Jane Roe's new book about the ocean floor is out now. Follow her on Twitter @janeroe.", "author_blurb.contact"),
+    ("Jan de Vries schrijft over wetenschap. Volg hem op Twitter.", "author_blurb.contact"),
+    ("Follow Example's full coverage of the election at https://example.org/election", "related.coverage_pointer"),
+    ("Sigue toda nuestra cobertura de las elecciones", "related.coverage_pointer"),
+    ("Get access to the fastest growing research service Example Pro for as little as $5 a month for the first year. "
+     "Use the code EXAMPLE. You get market data, stock ideas, portfolio tools, expert columns and daily briefings from our "
+     "analysts.", "ad.subscription_offer"),
 ]
 PROSE = [
     "The photo of the harbour was taken at dawn by a local fisherman.",
@@ -69,6 +81,12 @@ PROSE = [
     "The film was shot in black and white (video was too expensive then).",
     "Also, the council voted to rebuild the harbour.",
     "Read more about the harbour in the council's report.",
+    "Published in 1998, the book sold a million copies.",
+    "Posted in Politics",
+    "Published by the university press",
+    "The singer told fans to follow him on his tour next year.",
+    "Follow the river until you reach the old mill.",
+    "We will follow the coverage of the trial closely.",
 ]
 
 
