@@ -18,8 +18,8 @@ from py3langid import langid
 from pipeline import memo, metadata
 from pipeline.config import load_config
 from pipeline.features import FastIdentifier, _identifier, words
-from pipeline.rules import Match, Matcher, normalise
-from pipeline.rules.literals import LiteralFilter, fold, required
+from pipeline.rules import Match, Matcher, _starts_anchored, normalise
+from pipeline.rules.literals import LiteralFilter, fold, required, required_away_from_start
 from pipeline.state import Entry
 from pipeline.store import State, dump
 
@@ -132,6 +132,8 @@ LINES = [
     "Share on Facebook Twitter Email", "Home › News › World", "12 comments", "Updated 3 hours ago",
     "This site uses cookies", "Your email address will not be published.", "The council met on Tuesday.",
     "ВАШ АДРЕС EMAIL НЕ БУДЕТ ОПУБЛИКОВАН", "Tags: politics, budget", "— — —", "2024-01-02",
+    "Image 3 of 12", "3 / 12", "View gallery", "Hide caption", "Click here to see the full photo gallery",
+    "We went to see the gallery", "See the whole SLIDESHOW", "the gallery", "Caption this",
 ]
 
 
@@ -164,6 +166,21 @@ def test_prefiltered_matcher_agrees_on_random_lines(data: st.DataObject) -> None
 def test_required_literals(pattern: str, expected: set[str] | None) -> None:
     """Literals every match needs, case-folded; None when no useful set exists."""
     found = required(pattern)
+    assert (set(found) if found else None) == expected
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    (r"^\d+ of \d+$|\b(see|view) (the )?gallery$", {"gallery"}),
+    (r"^(image|photo) \d+$|\A\d+ of \d+$|slide(show)?s? (open|closed)", {"slide"}),
+    (r"^a|^b", None),  # every branch anchored: matched at the start anyway
+    (r"^\d+ of \d+$|\d+ items|\bx\b", None),  # a branch away from the start needs no useful literal
+    (r"^\d+ of \d+$|\d+", None),  # ... or none at all
+    (r"(?m)^\d+$|gallery", None),  # ^ matches after every newline
+    (r"foo (bar|baz)", {"foo "}),  # no branch anchored: what `required` finds
+])
+def test_required_away_from_start(pattern: str, expected: set[str] | None) -> None:
+    """Literals every match not at the start of the line needs; None when the pattern cannot be gated so."""
+    found = required_away_from_start(pattern, _starts_anchored)
     assert (set(found) if found else None) == expected
 
 

@@ -11,7 +11,7 @@ import regex
 from ..config import Category, Rule
 from ..errors import InputError
 from ..memo import per_document
-from .literals import LiteralFilter, required
+from .literals import LiteralFilter, required, required_away_from_start
 
 # Bullets, quotes and punctuation around a line do not change what it says.
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
@@ -53,6 +53,12 @@ def _pattern(rule: Rule) -> Predicate:
         search = compiled.match if anchored(rule.pattern or "") else compiled.search
         return lambda text, norm: search(text) is not None
     return _timed_search(rule.name, regex.compile(rule.pattern or "", regex.IGNORECASE), rule._timeout)
+
+
+def _match_at_start(rule: Rule) -> Predicate:
+    """A built-in pattern rule tried at the start of the line only."""
+    compiled = re.compile(rule.pattern or "", re.IGNORECASE)
+    return lambda text, norm: compiled.match(text) is not None
 
 
 def anchored(pattern: str) -> bool:
@@ -115,6 +121,7 @@ class _Compiled:
     max_words: int | None
     needs_norm: bool  # pattern rules look at the text as written only
     prefiltered: bool  # run only when the literal pre-filter names it
+    at_start: Predicate | None = None  # else run this: a pattern matched at the start only (see Matcher)
 
 
 @dataclass(slots=True, frozen=True)
@@ -132,6 +139,8 @@ class Matcher:
 
     Pattern rules whose regex needs some literal text are tried only on lines that contain it
     (one Aho-Corasick pass per line, see `literals`); the order of the rules stays as written.
+    A pattern whose branches need such literals except those anchored at the start (`^a|^b|c d`) is
+    matched at the start only on lines without them: no match elsewhere is possible there.
     Exact-phrase rules are one dictionary look-up: the first of them listing the line's phrase is the
     answer unless a rule before it fires, and no rule after the first that fires is ever run.
     """
@@ -148,13 +157,18 @@ class Matcher:
                 index = len(self._rules)
                 match = Match(cat_name, f"{cat_name}.{rule.name}", rule.ends_article)
                 literals = required(rule.pattern or "") if rule.kind == "pattern" else None
+                at_start = None
+                if rule.kind == "pattern" and not literals and rule._timeout is None:
+                    literals = required_away_from_start(rule.pattern or "", _starts_anchored)
+                    at_start = _match_at_start(rule) if literals else None
                 if literals:
                     needed[index] = literals
                 if rule.kind == "exact" and rule.max_words is None:
                     looked_up.add(index)
                     for phrase in rule.phrases:
                         self._exact.setdefault(normalise(phrase), index)
-                compiled = _Compiled(index, match, RULE_KINDS[rule.kind](rule), rule.max_words, rule.kind != "pattern", bool(literals))
+                compiled = _Compiled(index, match, RULE_KINDS[rule.kind](rule), rule.max_words, rule.kind != "pattern", bool(literals),
+                                     at_start)
                 self._rules.append(compiled)
         self._filter = LiteralFilter(needed)
         self._looped = [r for r in self._rules if r.index not in looked_up]
@@ -168,7 +182,7 @@ class Matcher:
         plan = self._plans.get(words)
         if plan is None:
             rules = tuple(r for r in self._looped if r.max_words is None or words <= r.max_words)
-            plan = self._plans[words] = _Plan(rules, tuple(r for r in rules if not r.prefiltered),
+            plan = self._plans[words] = _Plan(rules, tuple(r for r in rules if not r.prefiltered or r.at_start),
                                               any(r.prefiltered for r in rules))
         return plan
 
@@ -187,6 +201,8 @@ class Matcher:
             if rule.index > hit:
                 break
             if rule.prefiltered and rule.index not in candidates:
+                if rule.at_start is not None and rule.at_start(text, norm):
+                    return rule.match
                 continue
             if rule.test(text, norm):
                 return rule.match

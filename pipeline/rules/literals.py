@@ -10,7 +10,7 @@ is: both sides are lower-cased and characters the regex engine treats as equal u
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from re import _casefix, _constants as C, _parser  # type: ignore[attr-defined]
 
 import ahocorasick
@@ -71,9 +71,27 @@ def _required(items: _parser.SubPattern) -> Literals | None:
 def required(pattern: str) -> Literals | None:
     """Folded literals of which every re.IGNORECASE match of `pattern` holds one; None if too short to help."""
     try:
-        found = _required(_parser.parse(pattern, re.IGNORECASE))
+        return _folded(_required(_parser.parse(pattern, re.IGNORECASE)))
     except Exception:  # noqa: BLE001 - an unparseable or unusual pattern is simply always run
         return None
+
+
+def required_away_from_start(pattern: str, anchored: Callable[[_parser.SubPattern], bool]) -> Literals | None:
+    """Folded literals of which every re.IGNORECASE match of `pattern` that does not start the text holds one: those
+    of its top-level branches that are not `anchored`; None when every branch is, or one of the others has none."""
+    try:
+        parsed = _parser.parse(pattern, re.IGNORECASE)
+    except Exception:  # noqa: BLE001 - as in `required`
+        return None
+    if parsed.state.flags & re.MULTILINE:
+        return None
+    branches = parsed[0][1][1] if len(parsed) == 1 and parsed[0][0] is C.BRANCH else [parsed]
+    loose = [_required(branch) for branch in branches if not anchored(branch)]
+    return _folded(frozenset().union(*loose)) if loose and all(loose) else None  # type: ignore[arg-type]
+
+
+def _folded(found: Literals | None) -> Literals | None:
+    """`found` folded, or None when empty or when a literal is too short to help."""
     if not found:
         return None
     folded = frozenset(fold(s) for s in found)
