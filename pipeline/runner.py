@@ -232,11 +232,11 @@ Item = tuple[str, "dict[str, Any] | None", "str | None", str, "dict[str, Any]"]
 Result = tuple[str, list[Item]]  # relative path, one item per record (one for a one-article file)
 
 
-def _init_worker(config: Config, out: str, warm: bool = False) -> None:
+def _init_worker(config: Config, out: str, warm: bool = False, writes: bool = True) -> None:
     """Keeps the config and the archive folder in each worker process; with `warm` the context is built now, else on
-    first use."""
+    first use. With `writes` the worker writes its article files, else it sends their JSON to the parent."""
     _WORKER.clear()
-    _WORKER.update(config=config, out=Path(out))
+    _WORKER.update(config=config, out=Path(out), writes=writes)
     if warm:
         _context()
         identify_language("")  # its model loads on first use, which takes a second
@@ -269,14 +269,18 @@ def _work(job: Job, repeated: frozenset[str]) -> Result:
 
 
 def _write(target: str, art: dict[str, Any] | None, error: str | None, location: str, ctx: Context) -> Item:
-    """Writes one article (or hands it to the parent, which writes the shards in input order); its index row, or why it failed."""
+    """Writes one article, or hands it to the parent (which writes the shards in input order, and on this machine the
+    files too: once, with their `duplicate_of`); its index row, or why it failed."""
     if art is None:
         return target, None, error, location, {}
     carry = {"dedup": dedup.fingerprint(art, ctx.config.dedup) if ctx.config.dedup.enabled else None}
     if ctx.config.write.format != "json":
         return target, index_row(art, target), None, location, {**carry, "article": art}
+    payload = (json.dumps(art, ensure_ascii=False, indent=ctx.config.write.indent) + "\n").encode("utf-8")
+    if not _WORKER["writes"]:
+        return target, index_row(art, target), None, location, {**carry, "payload": payload}
     try:
-        carry["bytes"] = write_json(_WORKER["out"] / target, art, ctx.config.write.indent)
+        carry["bytes"] = write_bytes(_WORKER["out"] / target, payload)
     except OSError as exc:
         return target, None, f"cannot write {target}: {exc.strerror or exc}", location, {}
     return target, index_row(art, target), None, location, carry
@@ -369,7 +373,7 @@ def _clean_all(root: Path, out: Path, config: Config, config_sha256: str, report
                engine_options: dict[str, Any], force: bool) -> list[str]:
     """Cleans the new and changed inputs, copies the unchanged ones, and records every article in `state`; returns
     the selected inputs."""
-    output = Output(out, config.write)
+    output = Output(out, config.write, state.add)
     found, report.failed = scan(root, config, skip=out)
     workers = workers if workers is not None else (config.workers or os.cpu_count() or 1)
     # Started before the per-input state below exists: forked workers would carry a copy of it. When every input is to
@@ -377,7 +381,7 @@ def _clean_all(root: Path, out: Path, config: Config, config_sha256: str, report
     # a rerun may skip them all, so it leaves the loading to the first file cleaned.
     warm = bool(found) and (force or not state.has_previous())
     executor = make_engine(engine, min(workers, max(1, len(found))), scheduler, _init_worker,
-                           (config, str(out.resolve()), warm), **engine_options)
+                           (config, str(out.resolve()), warm, engine != "local"), **engine_options)
     try:
         state.start(config.write.format)
         digests, unusable = check_inputs(root, found, config.limits)
@@ -405,11 +409,10 @@ def _clean_all(root: Path, out: Path, config: Config, config_sha256: str, report
                         report.failed.append(failure(rel, error or "unknown error", location))
                         continue
                     entry = carry.get("entry") or Entry(rel, key, row, dedup=carry.get("dedup"))
-                    entry = output.put(entry, carry, duplicates.check(row["id"], entry.dedup) if duplicates else None)
+                    entry = output.put(target, entry, carry, duplicates.check(row["id"], entry.dedup) if duplicates else None)
                     report.archived += 1
                     report.removed_by_category.update(row["removed_by_category"])
                     index.write(entry.row)
-                    state.add(target, entry)
     finally:
         executor.close()
     report.skipped = len(fresh)

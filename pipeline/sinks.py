@@ -23,9 +23,9 @@ from .errors import PipelineError, UsageError
 from .state import Entry
 
 SHARD = re.compile(r"^articles-\d{5}\.(jsonl|parquet)$")
-PATCH_THREADS = 2  # fsync waits on the disk, not the CPU: two writers keep it busy while the run goes on
-PATCHES_PENDING = 64  # patched files held in memory at most, waiting for their write
-_DUPLICATE_KEY = '"duplicate_of": '
+WRITE_THREADS = 2  # fsync waits on the disk, not the CPU: two writers keep it busy while the run goes on
+WRITES_PENDING = 64  # article files held in memory at most, waiting for their write
+_DUPLICATE_KEY = b'"duplicate_of": '
 _DECODER = json.JSONDecoder()
 
 
@@ -41,17 +41,18 @@ def write_bytes(path: Path, payload: bytes) -> int:
     return len(payload)
 
 
-def with_duplicate_of(text: str, duplicate_of: str | None) -> tuple[str, bool]:
-    """An article file's JSON text with `duplicate_of` set: what json.dumps of the changed article writes, without
+def with_duplicate_of(data: bytes, duplicate_of: str | None) -> tuple[bytes, bool]:
+    """An article file's JSON (UTF-8) with `duplicate_of` set: what json.dumps of the changed article writes, without
     parsing and writing all of it again; and whether its length changed. The top-level key is the last one so
     named: strings escape their quotes, and after it comes only `pipeline`, whose keys are fixed."""
-    at = text.rfind(_DUPLICATE_KEY)
+    at = data.rfind(_DUPLICATE_KEY)
     if at < 0:
         raise ValueError("no duplicate_of in the article")
     start = at + len(_DUPLICATE_KEY)
-    _, end = _DECODER.raw_decode(text, start)
+    tail = data[start:].decode("utf-8")  # the value and `pipeline`: a few dozen bytes
+    _, end = _DECODER.raw_decode(tail)
     value = json.dumps(duplicate_of)
-    return text[:start] + value + text[end:], len(value) != end - start
+    return data[:start] + value.encode("utf-8") + tail[end:].encode("utf-8"), len(value) != end
 
 
 def shard_name(number: int, suffix: str) -> str:
@@ -207,14 +208,16 @@ def shards_for(fmt: str, out: Path, limit: int) -> tuple[Shards, Previous]:
 
 
 class Output:
-    """Where a run's articles go: files the workers wrote (`json`), or shards written here in input order."""
+    """Where a run's articles go: files (`json`) written here from the JSON the workers send, or by the workers
+    themselves on a cluster; or shards written here in input order. Each article's entry goes to `journal` (the run
+    state) once the article is in place."""
 
-    def __init__(self, out: Path, config: WriteConfig) -> None:
-        self.out, self.format, self.shard_bytes = out, config.format, config.shard_bytes
+    def __init__(self, out: Path, config: WriteConfig, journal: Callable[[str, Entry], None]) -> None:
+        self.out, self.format, self.shard_bytes, self.journal = out, config.format, config.shard_bytes, journal
         self.shards: Shards | None = None
         self.previous: Previous | None = None
         self._writers: ThreadPoolExecutor | None = None
-        self._pending: deque[Future[int]] = deque()
+        self._pending: deque[tuple[Future[int], str, Entry]] = deque()
         if self.format != "json":
             self.shards, self.previous = shards_for(self.format, out, self.shard_bytes)
 
@@ -226,50 +229,64 @@ class Output:
         check = shards_for(self.format, self.out, self.shard_bytes)[1]
         return lambda entry: check.get(entry.record) is not None
 
-    def put(self, entry: Entry, carry: dict[str, Any], duplicate_of: str | None) -> Entry:
-        """Archives one article with its `duplicate_of`, which only this pass over the whole archive knows; returns
-        its entry. `carry` is what its worker sent (nothing for an unchanged article, which is already archived)."""
+    def put(self, path: str, entry: Entry, carry: dict[str, Any], duplicate_of: str | None) -> Entry:
+        """Archives one article at `path` with its `duplicate_of`, which only this pass over the whole archive knows;
+        returns its entry, which goes to `journal` once the article is in place. `carry` is what its worker sent
+        (nothing for an unchanged article, which is already archived)."""
         row = {**entry.row, "duplicate_of": duplicate_of}
         if self.shards is None or self.previous is None:
-            size = carry.get("bytes", (entry.record or {}).get("bytes"))
-            if entry.row.get("duplicate_of") != duplicate_of:  # the worker wrote null; a skipped one may have changed
-                size = self._patch(entry.row["archive_path"], duplicate_of)
-            # The file's size goes into the state: a file rewritten by a killed run (null, not yet patched, or its
-            # patch still being written) is redone; an id is never as long as null.
-            return Entry(entry.input, entry.key, row, {"bytes": size}, entry.dedup)
+            return self._put_file(path, entry, row, carry)
         record = carry["article"] if "article" in carry else self.previous.get(entry.record)
         if record is None:  # checked by `checker` under the run's lock: only a change behind our back gets here
             raise PipelineError(f"{entry.input}: its record vanished from the previous shards during the run")
         place = self.shards.add({**record, "duplicate_of": duplicate_of})
-        return Entry(entry.input, entry.key, {**row, "archive_path": place["shard"]}, place, entry.dedup)
+        done = Entry(entry.input, entry.key, {**row, "archive_path": place["shard"]}, place, entry.dedup)
+        self.journal(path, done)  # the shards are put in place at the end; a killed run's rows are dropped (store.py)
+        return done
 
-    def _patch(self, archive_path: str, duplicate_of: str | None) -> int:
-        """Rewrites one article file with its `duplicate_of` (atomically, as every write); returns its size.
+    def _put_file(self, path: str, entry: Entry, row: dict[str, Any], carry: dict[str, Any]) -> Entry:
+        """An article file: the worker's JSON written here, once, with its `duplicate_of`; or, when the worker wrote it
+        (a cluster) or it is unchanged, rewritten only when its `duplicate_of` changed."""
+        archive_path, duplicate_of = entry.row["archive_path"], row["duplicate_of"]
+        if "payload" in carry:
+            payload = carry["payload"] if duplicate_of is None else with_duplicate_of(carry["payload"], duplicate_of)[0]
+        elif entry.row.get("duplicate_of") != duplicate_of:  # the worker wrote null; a skipped one may have changed
+            payload = with_duplicate_of((self.out / archive_path).read_bytes(), duplicate_of)[0]
+        else:
+            done = Entry(entry.input, entry.key, row, {"bytes": carry.get("bytes", (entry.record or {}).get("bytes"))}, entry.dedup)
+            self.journal(path, done)
+            return done
+        # The file's size goes into the state: a file another run changed behind its entry is redone.
+        done = Entry(entry.input, entry.key, row, {"bytes": len(payload)}, entry.dedup)
+        self._write(archive_path, payload, path, done)
+        return done
 
-        When the size changes (null to an id, as after a worker's write), a thread writes it and the run goes on: a
-        run killed before that write finishes leaves a file of another size than its state says, which is redone.
-        A change between two ids keeps the size, so it is written at once."""
-        path = self.out / archive_path
-        text, resized = with_duplicate_of(path.read_text(encoding="utf-8"), duplicate_of)
-        payload = text.encode("utf-8")
-        if not resized:
-            return write_bytes(path, payload)
+    def _write(self, archive_path: str, payload: bytes, path: str, done: Entry) -> None:
+        """Writes one article file in a thread while the run goes on; its entry is journaled when the file is in place,
+        so a run killed before that redoes it."""
         if self._writers is None:
-            self._writers = ThreadPoolExecutor(PATCH_THREADS, thread_name_prefix="patch")
-        self._pending.append(self._writers.submit(write_bytes, path, payload))
-        while self._pending and (len(self._pending) > PATCHES_PENDING or self._pending[0].done()):
-            self._pending.popleft().result()
-        return len(payload)
+            self._writers = ThreadPoolExecutor(WRITE_THREADS, thread_name_prefix="write")
+        self._pending.append((self._writers.submit(write_bytes, self.out / archive_path, payload), path, done))
+        self._settle(WRITES_PENDING)
 
-    def _finish_patches(self, check: bool) -> None:
-        """Waits for the patches still being written; with `check`, the first failure is raised."""
+    def _settle(self, keep: int) -> None:
+        """Journals the articles whose files are written, in order, waiting while more than `keep` are pending."""
+        while self._pending and (len(self._pending) > keep or self._pending[0][0].done()):
+            future, path, done = self._pending.popleft()
+            try:
+                future.result()
+            except OSError as exc:
+                raise PipelineError(f"cannot write {done.row['archive_path']}: {exc.strerror or exc}") from None
+            self.journal(path, done)
+
+    def _finish_writes(self, check: bool) -> None:
+        """Waits for the files still being written; with `check`, journals them (the first failure is raised)."""
         try:
-            while self._pending:
-                future = self._pending.popleft()
-                if check:
-                    future.result()
-                else:
-                    future.exception()
+            if check:
+                self._settle(0)
+            for future, _, _ in self._pending:  # a failed run: its unjournaled articles are redone by the next
+                future.exception()
+            self._pending.clear()
         finally:
             if self._writers is not None:
                 self._writers.shutdown(cancel_futures=True)
@@ -279,8 +296,8 @@ class Output:
         return self
 
     def __exit__(self, exc_type: object, *_: object) -> None:
-        """Finishes the patched files; puts the new shards in place when the run went through, drops them otherwise."""
-        self._finish_patches(check=exc_type is None)
+        """Finishes the article files; puts the new shards in place when the run went through, drops them otherwise."""
+        self._finish_writes(check=exc_type is None)
         if self.shards is None:
             return
         if exc_type is None:

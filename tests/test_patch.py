@@ -38,9 +38,9 @@ def _article(text: str) -> dict:
 def test_in_place_equals_dumping_again(text: str, before: str | None, after: str | None, indent: int | None) -> None:
     """Every indent, every change of value, and lines that quote the key itself."""
     art = {**_article(text), "duplicate_of": before}
-    written = json.dumps(art, ensure_ascii=False, indent=indent) + "\n"
+    written = (json.dumps(art, ensure_ascii=False, indent=indent) + "\n").encode("utf-8")
     patched, resized = with_duplicate_of(written, after)
-    assert patched == json.dumps({**art, "duplicate_of": after}, ensure_ascii=False, indent=indent) + "\n"
+    assert patched == (json.dumps({**art, "duplicate_of": after}, ensure_ascii=False, indent=indent) + "\n").encode("utf-8")
     assert resized == (len(patched) != len(written))
 
 
@@ -50,8 +50,9 @@ def test_in_place_on_arbitrary_text(text: str, after: str | None, indent: int | 
     """Arbitrary article text (quotes, backslashes, control characters) never confuses the search."""
     art = {"id": "x", "text": text, "removed": [{"text": text}], "stats": {"removed_by_category": {text: 1}},
            "duplicate_of": None, "pipeline": {"version": "1", "config_sha256": "y"}}
-    written = json.dumps(art, ensure_ascii=False, indent=indent)
-    assert with_duplicate_of(written, after)[0] == json.dumps({**art, "duplicate_of": after}, ensure_ascii=False, indent=indent)
+    written = json.dumps(art, ensure_ascii=False, indent=indent).encode("utf-8", "surrogatepass")
+    expected = json.dumps({**art, "duplicate_of": after}, ensure_ascii=False, indent=indent).encode("utf-8", "surrogatepass")
+    assert with_duplicate_of(written, after)[0] == expected
 
 
 def test_patches_are_on_disk_when_the_run_returns(tmp_path: Path) -> None:
