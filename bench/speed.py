@@ -1,12 +1,17 @@
 """Speed benchmark: builds a corpus, then measures the pipeline against trafilatura and ftfy side by side.
 
-Usage: python bench/speed.py CORPUS_DIR [--files 20000] [--sample 2000] [--rss 10000,100000]
+Usage: python bench/speed.py CORPUS_DIR [--files 20000] [--sample 2000] [--rss 10000,100000] [--distinct 20000]
 
 CORPUS_DIR is a scratch folder (created; kept between runs so the corpora are built once). The corpus
 expands seeds/ and the scrapinghub container texts to --files files in folders of 1,000, every tenth
-one written as mojibake (its UTF-8 bytes read as cp1252). Measured in one run:
+one written as mojibake (its UTF-8 bytes read as cp1252). It repeats about a hundred texts, so nearly
+every file is an exact copy of an earlier one: each gets `duplicate_of`. Real crawls are mostly
+distinct, so --distinct adds a corpus of that many files in which every file is another text: its
+source's first three lines (the header) and then a random selection of the source's other lines, in
+order, with a line or two of other sources among them (the same folders and mojibake). Measured in one run:
 - `pipeline run` with one worker and with --workers, end to end (read, repair, clean, metadata, write
-  JSON), each in a child process whose peak RSS (ru_maxrss, which covers its pool workers) is read;
+  JSON), each in a child process whose peak RSS (ru_maxrss, which covers its pool workers) is read,
+  on the corpus and on the distinct corpus;
 - trafilatura.extract (each text as simple HTML, one <p> per line) and plain ftfy.fix_text, on a sample
   of the same texts, in this process;
 - peak RSS of a --workers run over corpora of each --rss size, to show memory stays flat.
@@ -19,6 +24,7 @@ import argparse
 import html
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -39,14 +45,28 @@ def sources(extra: Path) -> list[str]:
     return [f.read_text(encoding="utf-8", errors="replace") for f in files]
 
 
-def build(folder: Path, count: int, texts: list[str]) -> Path:
+def distinct_text(texts: list[str], i: int) -> str:
+    """The i-th text of the distinct corpus: the first three lines of source i, a random part of its other lines (in
+    order) and a line or two of other sources, drawn by a generator seeded with i; blank lines between them as the
+    source has them."""
+    rng = random.Random(i)
+    source = texts[i % len(texts)]
+    lines = [line for line in source.split("\n") if line.strip()]
+    head, body = lines[:3], lines[3:]
+    kept = [line for line in body if rng.random() < 0.7] or body
+    for _ in range(rng.randint(1, 2)):
+        kept.insert(rng.randint(0, len(kept)), rng.choice([line for line in rng.choice(texts).split("\n") if line.strip()] or [""]))
+    return ("\n\n" if "\n\n" in source else "\n").join(head + kept) + "\n"
+
+
+def build(folder: Path, count: int, texts: list[str], distinct: bool = False) -> Path:
     """Writes `count` articles under `folder` (once: a marker records a finished build)."""
     marker = folder / ".built"
     if marker.is_file() and marker.read_text() == str(count):
         return folder
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):
-        text = texts[i % len(texts)]
+        text = distinct_text(texts, i) if distinct else texts[i % len(texts)]
         data = text.encode("utf-8")
         if i % MOJIBAKE_EVERY == MOJIBAKE_EVERY - 1:
             data = text.encode("utf-8").decode("cp1252", errors="replace").encode("utf-8")
@@ -134,12 +154,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="workers of the parallel runs (default 2)")
     parser.add_argument("--rss", default="10000,100000", help="corpus sizes for the memory runs ('' to skip)")
     parser.add_argument("--container", type=Path, default=CONTAINER, help="folder of extra source texts")
+    parser.add_argument("--distinct", type=int, default=0, help="files of a corpus of distinct texts (default 0: none)")
     args = parser.parse_args()
 
     texts = sources(args.container)
     main_corpus = build(args.corpus_dir / f"corpus{args.files}", args.files, texts)
     one = run_pipeline(main_corpus, 1)
     many = run_pipeline(main_corpus, args.workers)
+    varied = {}
+    if args.distinct:
+        corpus = build(args.corpus_dir / f"distinct{args.distinct}", args.distinct, texts, distinct=True)
+        varied = {1: run_pipeline(corpus, 1), args.workers: run_pipeline(corpus, args.workers)}
     others = comparators(sample_texts(main_corpus, args.sample))
     memory = {n: run_pipeline(build(args.corpus_dir / f"corpus{n}", n, texts), args.workers)
               for n in (int(x) for x in args.rss.split(",") if x.strip())}
@@ -151,6 +176,11 @@ def main() -> None:
     print(f"{'':<34} {'docs':>7} {'docs/s':>9} {'MB/s':>7} {'cpu d/s':>9} {'RSS MB':>8} {'ours/it':>8} {'(cpu)':>8}")
     print(row("pipeline, 1 worker (end to end)", one))
     print(row(f"pipeline, {args.workers} workers", many) + f"   speed-up {many['docs'] / many['seconds'] / ours:.2f}x")
+    if varied:
+        base = varied[1]["docs"] / varied[1]["seconds"]
+        print(row("distinct texts, 1 worker", varied[1]))
+        print(row(f"distinct texts, {args.workers} workers", varied[args.workers])
+              + f"   speed-up {varied[args.workers]['docs'] / varied[args.workers]['seconds'] / base:.2f}x")
     for name, m in others.items():
         print(row(name, m, one))
     for n, m in memory.items():
