@@ -54,6 +54,9 @@ CASES = [
     ("« Previous Post Next Post »", "navigation.pager"),
     ("Get access to the Example Pro research service for as little as $5 a month.", "ad.subscription_offer"),
     ("Jane Roe is Example's deals curator and writes about gadgets.", "author_blurb.bio_sentence"),
+    ("A cross-section through the new ferry showing the cabins that double as cargo space during the winter months, when "
+     "fewer people travel. The cabins have their own heating and flexible walls, so the crew can change the layout in a day "
+     "and carry trucks, cars or freight as the season needs. Credit: Example Shipyards", "caption.closing_credit"),
     ("Published 11:12 PM EST Nov 19, 2021", "page_meta.published"),
     ("Posted on May 2, 2024", "page_meta.published"),
     ("Publicado el 5 de mayo de 2023", "page_meta.published"),
@@ -87,6 +90,7 @@ PROSE = [
     "The singer told fans to follow him on his tour next year.",
     "Follow the river until you reach the old mill.",
     "We will follow the coverage of the trial closely.",
+    "Analysts praised the plan. Credit ratings agencies were less sure about the harbour.",
 ]
 
 
