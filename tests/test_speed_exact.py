@@ -18,7 +18,7 @@ from py3langid import langid
 from pipeline import memo, metadata
 from pipeline.config import load_config
 from pipeline.features import FastIdentifier, _identifier, words
-from pipeline.rules import Match, Matcher, _starts_anchored, normalise
+from pipeline.rules import Match, Matcher, _starts_anchored, anchored, normalise, rest_first
 from pipeline.rules.literals import LiteralFilter, fold, required, required_away_from_start
 from pipeline.state import Entry
 from pipeline.store import State, dump
@@ -182,6 +182,46 @@ def test_required_away_from_start(pattern: str, expected: set[str] | None) -> No
     """Literals every match not at the start of the line needs; None when the pattern cannot be gated so."""
     found = required_away_from_start(pattern, _starts_anchored)
     assert (set(found) if found else None) == expected
+
+
+@lru_cache(maxsize=1)
+def _rest_first_rules() -> list[tuple[str, re.Pattern[str]]]:
+    """Catalogue patterns that are matched with their look-arounds moved after the rest."""
+    return [(rule.pattern, found) for category in load_config(None).classify.categories.values() for rule in category.rules
+            if rule.kind == "pattern" and anchored(rule.pattern or "") and (found := rest_first(rule.pattern or ""))]
+
+
+def test_rest_first_serves_the_catalogue() -> None:
+    """The rewrite is in use (so the tests below test something): the function-word and digit look-aheads."""
+    assert len(_rest_first_rules()) >= 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_rest_first_says_what_the_pattern_says(data: st.DataObject) -> None:
+    """At the start of a line, the rewritten pattern matches exactly when the pattern as written does."""
+    parts = data.draw(st.lists(st.one_of(st.sampled_from(_fragments() + ["Jane", "Doe", "/", "12", ":", "the"]),
+                                         st.text(max_size=4)), max_size=7))
+    line = " ".join(parts)
+    for pattern, rewritten in _rest_first_rules():
+        assert (rewritten.match(line) is None) == (re.compile(pattern, re.IGNORECASE).match(line) is None)
+
+
+@pytest.mark.parametrize(("pattern", "lines"), [
+    (r"^(?!.*\bthe\b)\w+ / \w+$", ["Jane / Reuters", "the / AP", "Jane/AP", "x / the"]),
+    (r"^(?=.*\d)(?<!x)[\d\s:.-]+$", ["12:30", " - ", "1", "", "a1"]),
+])
+def test_rest_first_rewrites(pattern: str, lines: list[str]) -> None:
+    """Leading look-arounds go after the rest; the answers stay."""
+    rewritten = rest_first(pattern)
+    assert rewritten is not None
+    assert [bool(rewritten.match(t)) for t in lines] == [bool(re.match(pattern, t, re.IGNORECASE)) for t in lines]
+
+
+@pytest.mark.parametrize("pattern", [r"^abc", r"(?!x)^abc", r"^(?=a)", r"^(?!(a)\1)(a)b", r"^(a)(?!\1)b"])
+def test_rest_first_leaves_others(pattern: str) -> None:
+    """No leading look-around, nothing after it, or a back-reference: the pattern is used as written."""
+    assert rest_first(pattern) is None
 
 
 def test_fold_matches_ignorecase_for_catalogue_literals() -> None:

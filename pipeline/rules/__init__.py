@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from re import _constants as C, _parser  # type: ignore[attr-defined]
+from typing import Any
+from re import _compiler, _constants as C, _parser  # type: ignore[attr-defined]
 
 import regex
 
@@ -50,7 +51,7 @@ def _pattern(rule: Rule) -> Predicate:
         compiled = re.compile(rule.pattern or "", re.IGNORECASE)
         # A pattern that can only match at the start gives the same answer with `match`, which does not try
         # (and fail) at every other position of a long line first.
-        search = compiled.match if anchored(rule.pattern or "") else compiled.search
+        search = (rest_first(rule.pattern or "") or compiled).match if anchored(rule.pattern or "") else compiled.search
         return lambda text, norm: search(text) is not None
     return _timed_search(rule.name, regex.compile(rule.pattern or "", regex.IGNORECASE), rule._timeout)
 
@@ -69,6 +70,35 @@ def anchored(pattern: str) -> bool:
     except Exception:  # noqa: BLE001 - the compile step reports bad patterns; here it is only not anchored
         return False
     return not parsed.state.flags & re.MULTILINE and _starts_anchored(parsed)
+
+
+def rest_first(pattern: str) -> re.Pattern[str] | None:
+    """An anchored `pattern` that opens with look-arounds (`^(?!X)Y`) compiled to try the rest first (`^(?=Y)(?!X)`),
+    under re.IGNORECASE; None when it opens with none, or refers back to a group.
+
+    At the start of a line both say yes or no alike, but a look-around such as (?=.*\\d) or (?!.*\\bthe\\b) reads
+    the whole line every time, while the rest usually fails at its first characters.
+    """
+    parsed = _parser.parse(pattern, re.IGNORECASE)
+    items = parsed.data
+    k = 1
+    while k < len(items) and items[k][0] in (C.ASSERT, C.ASSERT_NOT):
+        k += 1
+    if not (items[0][0] is C.AT and items[0][1] in (C.AT_BEGINNING, C.AT_BEGINNING_STRING) and 1 < k < len(items)) \
+            or _refers_back(items):
+        return None
+    parsed.data = [items[0], (C.ASSERT, (1, _parser.SubPattern(parsed.state, items[k:]))), *items[1:k]]
+    try:
+        return _compiler.compile(parsed, re.IGNORECASE)
+    except Exception:  # noqa: BLE001 - a tree the compiler does not take back: the pattern as written serves
+        return None
+
+
+def _refers_back(items: Any) -> bool:
+    """True when a parse tree (or any part of one) holds a back-reference to a group."""
+    if isinstance(items, (list, tuple, _parser.SubPattern)):
+        return any(_refers_back(item) for item in items)
+    return items is C.GROUPREF or items is C.GROUPREF_EXISTS
 
 
 def _starts_anchored(items: _parser.SubPattern) -> bool:
