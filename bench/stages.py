@@ -32,7 +32,8 @@ PARTS = [  # (module, function, label)
     ("pipeline.dates", "_parse", "  dates read (dateparser)"),
     ("pipeline.process", "article", "article record"),
     ("pipeline.dedup", "fingerprint", "dedup fingerprint"),
-    ("pipeline.runner", "write_json", "JSON and fsync'ed write"),
+    ("pipeline.runner", "json_bytes", "article JSON"),
+    ("pipeline.runner", "write_bytes", "fsync'ed write (the parent's in a run)"),
 ]
 
 

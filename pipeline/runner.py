@@ -219,9 +219,14 @@ def _file_fingerprints(path: Path, config: Config) -> list[set[str]]:
             for text in found]
 
 
+def json_bytes(data: Any, indent: int | None) -> bytes:
+    """The bytes of a JSON file of the archive: UTF-8, not ASCII-escaped, ending in a newline."""
+    return (json.dumps(data, ensure_ascii=False, indent=indent) + "\n").encode("utf-8")
+
+
 def write_json(path: Path, data: Any, indent: int | None) -> int:
     """Writes JSON atomically (a temp file in the same folder, fsync, rename); returns the file's size."""
-    return write_bytes(path, (json.dumps(data, ensure_ascii=False, indent=indent) + "\n").encode("utf-8"))
+    return write_bytes(path, json_bytes(data, indent))
 
 
 _WORKER: dict[str, Any] = {}
@@ -276,7 +281,7 @@ def _write(target: str, art: dict[str, Any] | None, error: str | None, location:
     carry = {"dedup": dedup.fingerprint(art, ctx.config.dedup) if ctx.config.dedup.enabled else None}
     if ctx.config.write.format != "json":
         return target, index_row(art, target), None, location, {**carry, "article": art}
-    payload = (json.dumps(art, ensure_ascii=False, indent=ctx.config.write.indent) + "\n").encode("utf-8")
+    payload = json_bytes(art, ctx.config.write.indent)
     if not _WORKER["writes"]:
         return target, index_row(art, target), None, location, {**carry, "payload": payload}
     try:
