@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from train_lines import fit, rows_for  # noqa: E402
 
 from pipeline.config import load_config  # noqa: E402
-from pipeline.evaluate import gold_body, prf, triple  # noqa: E402
-from pipeline.process import Context, clean_bytes  # noqa: E402
-from pipeline.runner import repeated_lines  # noqa: E402
+from pipeline.evaluation.score import gold_body, prf, triple  # noqa: E402
+from pipeline.steps.flow import Context, clean_bytes  # noqa: E402
+from pipeline.run.runner import repeated_lines  # noqa: E402
 
 RENDERINGS = ("container", "page")
 

@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 from pipeline.config import DedupConfig
-from pipeline.dedup import Duplicates
+from pipeline.archive.dedup import Duplicates
 
 
 def main() -> None:

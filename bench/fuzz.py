@@ -29,10 +29,10 @@ sys.path.insert(0, str(REPO))
 
 from pipeline.config import load_config  # noqa: E402
 from pipeline.errors import InputError  # noqa: E402
-from pipeline.process import Context, clean_bytes  # noqa: E402
-from pipeline.read import decode, normalise_newlines  # noqa: E402
-from pipeline.repair import repair_text  # noqa: E402
-from pipeline.schema import article_schema  # noqa: E402
+from pipeline.steps.flow import Context, clean_bytes  # noqa: E402
+from pipeline.steps.read.decode import decode, normalise_newlines  # noqa: E402
+from pipeline.steps.repair import repair_text  # noqa: E402
+from pipeline.archive.schema import article_schema  # noqa: E402
 
 SEEDS = [p.read_bytes() for p in sorted((REPO / "seeds").glob("*.txt"))]
 CODECS = ["cp1252", "latin-1", "cp1250", "cp1251", "koi8_r", "shift_jis", "gb2312", "euc_kr", "utf-16", "utf-32", "mac_roman"]

@@ -18,8 +18,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.config import load_config  # noqa: E402
-from pipeline.process import Context, clean_bytes  # noqa: E402
-from pipeline.runner import repeated_lines  # noqa: E402
+from pipeline.steps.flow import Context, clean_bytes  # noqa: E402
+from pipeline.run.runner import repeated_lines  # noqa: E402
 
 FIELDS = ("title", "author", "date")
 _SPACE = re.compile(r"\s+")

@@ -19,9 +19,9 @@ from multiprocessing import Pool
 from multiprocessing.pool import Pool as PoolType
 from pathlib import Path
 
-from pipeline.bench import clean_folder
+from pipeline.evaluation.folder import clean_folder
 from pipeline.config import load_config
-from pipeline.evaluate import gold_body, prf, triple
+from pipeline.evaluation.score import gold_body, prf, triple
 
 RENDERINGS = ("container", "page")
 SYSTEMS = ("raw input", "jusText", "trafilatura", "ours")

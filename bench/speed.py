@@ -121,7 +121,7 @@ def comparators(texts: list[str]) -> dict[str, dict[str, float]]:
     import trafilatura
 
     from pipeline.config import RepairConfig
-    from pipeline.repair import fixer_config
+    from pipeline.steps.repair import fixer_config
 
     pages = [as_html(t) for t in texts]
     traf = rate(lambda page: trafilatura.extract(page), pages)

@@ -20,7 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pipeline import process, runner
+from pipeline.steps import flow as process
+from pipeline.run import runner
 from pipeline.config import load_config
 
 SPENT: defaultdict[str, float] = defaultdict(float)

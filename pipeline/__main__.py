@@ -1,4 +1,4 @@
 """`python -m pipeline` runs the command line."""
-from .cli import main
+from pipeline.cli import main
 
 main()

@@ -4,10 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .config import Config, load_config
-from .process import Context, clean_bytes
-from .runner import RunReport
-from .runner import run as _run_folder
+from pipeline.config import Config, load_config
+from pipeline.steps.flow import Context, clean_bytes
+from pipeline.run.runner import RunReport
+from pipeline.run.runner import run as _run_folder
 
 _DEFAULT_CTX: Context | None = None
 

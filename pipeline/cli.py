@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from . import __version__
-from .config import Config, load_config
-from .errors import ConfigError, PipelineError, UsageError
+from pipeline.version import __version__
+from pipeline.config import Config, load_config
+from pipeline.errors import ConfigError, PipelineError, UsageError
 
 if TYPE_CHECKING:
-    from .runner import RunReport
+    from pipeline.run.runner import RunReport
 
 EXIT_OK, EXIT_FAILED_INPUTS, EXIT_USAGE = 0, 1, 2
 DEFAULT_CONFIG = "config.yaml"
@@ -64,7 +64,7 @@ def run_cmd(input_dir: str | None, output_dir: str | None, config_path: str | No
 
     Incremental: inputs whose bytes, config and folder are unchanged since the last run are skipped.
     """
-    from .runner import run
+    from pipeline.run.runner import run
 
     config = _config(config_path)
     if fmt:
@@ -108,9 +108,9 @@ def _read_input(file: str) -> tuple[bytes, str]:
 
 def _clean(file: str, config_path: str | None) -> tuple[dict[str, Any], list[str], list[Any]]:
     """Cleans FILE; returns the article, the input lines and the units."""
-    from .limits import document_limits
-    from .process import STEPS, Context, article, document
-    from .sources import records
+    from pipeline.steps.limits import document_limits
+    from pipeline.steps.flow import STEPS, Context, article, document
+    from pipeline.steps.read.inputs import records
 
     ctx = Context(_config(config_path))
     raw, name = _read_input(file)
@@ -133,7 +133,7 @@ def _clean(file: str, config_path: str | None) -> tuple[dict[str, Any], list[str
 @click.option("-c", "--config", "config_path", help="Config file (default: ./config.yaml if present).")
 def clean_cmd(file: str, config_path: str | None) -> None:
     """Clean one article (FILE, or - for stdin) and print its JSON; an export prints one article per line."""
-    from .sources import multi
+    from pipeline.steps.read.inputs import multi
 
     if multi(file):
         _clean_export(file, config_path)
@@ -144,7 +144,7 @@ def clean_cmd(file: str, config_path: str | None) -> None:
 
 def _clean_export(file: str, config_path: str | None) -> None:
     """Prints each record's article of a JSON/JSON Lines export as a line; bad records as errors (exit 1)."""
-    from .process import Context, clean_records
+    from pipeline.steps.flow import Context, clean_records
 
     ctx = Context(_config(config_path))
     raw, name = _read_input(file)
@@ -199,7 +199,7 @@ def check_config_cmd(config_path: str | None) -> None:
 @cli.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of an archive article."""
-    from .schema import article_schema
+    from pipeline.archive.schema import article_schema
 
     click.echo(_dump(article_schema()))
 
@@ -211,7 +211,7 @@ def schema_cmd() -> None:
 @click.option("--per-doc", is_flag=True, help="Also list the ten worst documents.")
 def eval_cmd(gold_dir: str, input_dir: str, config_path: str | None, per_doc: bool) -> None:
     """Score the cleaned text of INPUT_DIR/<id>.txt against GOLD_DIR/<id>.json (P/R/F1 of 4-gram shingles)."""
-    from .bench import score_folder
+    from pipeline.evaluation.folder import score_folder
 
     result = score_folder(Path(gold_dir), Path(input_dir), _config(config_path))
     if per_doc:
@@ -228,7 +228,7 @@ def eval_cmd(gold_dir: str, input_dir: str, config_path: str | None, per_doc: bo
               help="Folder of the inputs (default: the run's input folder, from run.jsonl).")
 def report_cmd(archive: str, output: str, config_path: str | None, input_dir: str | None) -> None:
     """Write a self-contained HTML page of an archive: removals per category and rule, every article's lines; searchable."""
-    from .report import write_report
+    from pipeline.report.page import write_report
 
     try:
         summary = write_report(archive, output, _config(config_path), input_dir)

@@ -9,7 +9,7 @@ from pathlib import Path
 import dateparser
 import pytest
 
-from pipeline.dates import _ORDINAL, _PHRASE, common_date
+from pipeline.steps.metadata.dates import _ORDINAL, _PHRASE, common_date
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SPELLINGS = ["January", "Jan", "February", "Feb", "March", "Mar", "April", "Apr", "May", "June", "Jun", "July", "Jul",

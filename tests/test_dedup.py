@@ -11,10 +11,10 @@ import pytest
 
 from conftest import SEEDS, archive_files
 from pipeline.config import Config, build_config
-from pipeline.dedup import Duplicates, fingerprint
+from pipeline.archive.dedup import Duplicates, fingerprint
 from pipeline.errors import ConfigError
-from pipeline.runner import run
-from pipeline.store import dump
+from pipeline.run.runner import run
+from pipeline.run.state import dump
 
 ORIGINAL = sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8")
 OTHER_SAME_STORY = sorted(SEEDS.glob("*.txt"))[1].read_text(encoding="utf-8")  # the same phone call, another outlet
@@ -185,7 +185,7 @@ def _reference(config: Any, items: list[tuple[str, dict[str, str]]]) -> list[str
     import numpy as np
     from datasketch import LeanMinHash, MinHashLSH
 
-    from pipeline.dedup import SCHEME, SEED, _band_key
+    from pipeline.archive.dedup import SCHEME, SEED, _band_key
 
     lsh = MinHashLSH(threshold=config.threshold, num_perm=config.num_perm, hashfunc=_band_key)
     exact: dict[str, int] = {}

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from conftest import SEEDS, archive_files
-from pipeline.classify import fingerprint
+from pipeline.steps.classify.passes import fingerprint
 from pipeline.config import Config, load_config
-from pipeline.engine import InProcess, LocalPool, chunked, make_engine
+from pipeline.run.engines import InProcess, LocalPool, chunked, make_engine
 from pipeline.errors import UsageError
-from pipeline.runner import repeated_lines, run
+from pipeline.run.runner import repeated_lines, run
 
 SITE_LINES = ["Subscribe to the Daily Bugle", "Home | World | Sport | Culture"]
 BODY = ("The {n}th meeting of the harbour board went on for hours, and the members argued about the new "
@@ -86,7 +86,7 @@ def test_repetition_pass_same_in_parallel(corpus: Path, config: Config) -> None:
 
 def _setup(config: Config) -> None:
     """Worker set-up for the first pass alone (no archive folder needed)."""
-    from pipeline import runner
+    from pipeline.run import runner
 
     runner._init_worker(config, ".")
 

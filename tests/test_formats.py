@@ -15,9 +15,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from conftest import SEEDS, archive_files, read_json
 from pipeline.config import Config
 from pipeline.errors import UsageError
-from pipeline.runner import run
-from pipeline.schema import article_schema
-from pipeline.sinks import Shards
+from pipeline.run.runner import run
+from pipeline.archive.schema import article_schema
+from pipeline.archive.shards import Shards
 
 SHARD_BYTES = 20_000  # the seeds' records are 6-10 KB each: several shards, and one holding a single record
 FORMATS = ["json", "jsonl", "parquet"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from pipeline.engine import LocalPool
+from pipeline.run.engines import LocalPool
 
 LEAN = """
 import sys
-from pipeline.lean import import_lightgbm
+from pipeline.compat.lightgbm_lean import import_lightgbm
 import_lightgbm()
 import lightgbm.compat as compat
 hidden = sorted(name for name in ("pandas", "pyarrow") if name in sys.modules)

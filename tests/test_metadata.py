@@ -6,10 +6,10 @@ from datetime import date
 import pytest
 
 from pipeline.config import Config, MetadataConfig
-from pipeline.dates import parse_date, published_date
+from pipeline.steps.metadata.dates import parse_date, published_date
 from pipeline.document import Document
-from pipeline.metadata import byline_authors, clean_title, name_line_authors, title_variants
-from pipeline.process import Context, process
+from pipeline.steps.metadata.fields import byline_authors, clean_title, name_line_authors, title_variants
+from pipeline.steps.flow import Context, process
 
 BYLINES = [
     ("By Jane Doe and John Roe", ["Jane Doe", "John Roe"]),

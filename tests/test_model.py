@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 
 from pipeline import clean_text, load_config, run
-from pipeline.classify import _Facts, _drop_box_mates, analyse
+from pipeline.steps.classify.passes import _Facts, _drop_box_mates, analyse
 from pipeline.config import build_config
 from pipeline.document import Document, Unit
 from pipeline.errors import ConfigError
 import numpy as np
 
-from pipeline.model import FEATURES, STACK_FEATURES, STACK_SEPARATOR, LineModel, feature_rows, load_model, stack_rows
-from pipeline.process import STEPS, Context
-from pipeline.rules import Match
+from pipeline.steps.classify.line_model.rows import FEATURES, STACK_FEATURES, STACK_SEPARATOR, LineModel, feature_rows, load_model, stack_rows
+from pipeline.steps.flow import STEPS, Context
+from pipeline.steps.classify.rules import Match
 
 from conftest import GOLD, SEEDS, SEED_IDS, norm, read_json
 

@@ -12,9 +12,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from pipeline import clean_text, load_config
 from pipeline.errors import InputError
-from pipeline.read import normalise_newlines
-from pipeline.repair import repair_text
-from pipeline.schema import article_schema
+from pipeline.steps.read.decode import normalise_newlines
+from pipeline.steps.repair import repair_text
+from pipeline.archive.schema import article_schema
 
 CONFIG = load_config(None)
 VALIDATOR = Draft202012Validator(article_schema(), format_checker=FormatChecker())

@@ -9,8 +9,8 @@ from pipeline import clean_text
 from pipeline.config import ReadConfig, load_config
 from pipeline.document import Document
 from pipeline.errors import InputError
-from pipeline.process import Context, clean_bytes
-from pipeline.read import read
+from pipeline.steps.flow import Context, clean_bytes
+from pipeline.steps.read.decode import read
 
 FRENCH = "Le café était très réputé à Genève, où les élèves déjeunaient souvent. Ça coûte cher, dit-il.\n"
 GERMAN = "Der Bär läuft über die Straße, und die Größe der Wiese ist wirklich schön.\n"

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import repair
+from pipeline.steps import repair
 from pipeline.config import RepairConfig
-from pipeline.repair import fix_text, fixer_config, mojibake_chars
+from pipeline.steps.repair import fix_text, fixer_config, mojibake_chars
 
 CLEAN = "The council met on Tuesday.\nIt voted 7-2 to approve the budget.\n\nMore at 11."
 CURLY = "“It’s done,” she said — twice… ‘Really?’\nCafé, naïve, Zürich, São Paulo, Ελλάδα, Москва, 東京。"

@@ -19,7 +19,7 @@ from conftest import REPO, SEEDS, read_json
 from pipeline import load_config, run
 from pipeline.cli import cli
 from pipeline.config import Config
-from pipeline.report import collect, write_report
+from pipeline.report.page import collect, write_report
 
 TITLE = "pipeline report"
 # Each payload would set window.__pwned or the page title if the page let it run.

@@ -17,10 +17,10 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.config import build_config, load_config
 from pipeline.errors import UsageError
-from pipeline import state
-from pipeline.runner import output_paths, run
-from pipeline.state import JOURNAL_FILE, STATE_FILE, locked
-from pipeline.store import dump
+from pipeline.run import keys as state
+from pipeline.run.runner import output_paths, run
+from pipeline.run.keys import JOURNAL_FILE, STATE_FILE, locked
+from pipeline.run.state import dump
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))

@@ -17,10 +17,10 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.config import build_config, builtin_catalogue, load_config
 from pipeline.errors import ConfigError, InputError
-from pipeline.limits import deadline, line_count
-from pipeline.process import Context, clean_bytes
-from pipeline.runner import run
-from pipeline.schema import article_schema
+from pipeline.steps.limits import deadline, line_count
+from pipeline.steps.flow import Context, clean_bytes
+from pipeline.run.runner import run
+from pipeline.archive.schema import article_schema
 
 ARTICLE = ("Café owners in the old town say the renovation brought back visitors who had stayed away for years, "
            "and the mayor’s office expects the square to be busy again by the summer season.\n\n"

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from pipeline.config import load_config
-from pipeline.process import Context
+from pipeline.steps.flow import Context
 
 CASES = Path(__file__).parent / "data" / "rule_cases.yaml"
 

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import Category, load_config
-from pipeline.features import words
-from pipeline.rules import Matcher, anchored, normalise
+from pipeline.steps.classify.features import words
+from pipeline.steps.classify.rules import Matcher, anchored, normalise
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")

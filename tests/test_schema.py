@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from conftest import REPO, SEED_IDS, read_json
 from pipeline.cli import cli
-from pipeline.schema import article_schema
+from pipeline.archive.schema import article_schema
 
 INDEX_KEYS = {"id", "path", "archive_path", "title", "published", "url", "site", "language", "words", "removed",
               "removed_by_category", "duplicate_of"}

@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from pipeline.config import SegmentConfig
-from pipeline.segment import units
+from pipeline.steps.segment import units
 
 PARAS = [
     "The city council voted on Tuesday to expand the bus network across the northern districts, a plan "

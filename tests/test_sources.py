@@ -11,9 +11,9 @@ import pytest
 from pipeline import run
 from pipeline.config import build_config, load_config
 from pipeline.errors import InputError
-from pipeline.process import Context, article_id, clean_bytes
-from pipeline.sources import kind, records
-from pipeline.store import dump
+from pipeline.steps.flow import Context, article_id, clean_bytes
+from pipeline.steps.read.inputs import kind, records
+from pipeline.run.state import dump
 
 CTX = Context(load_config(None))
 BODY = [
@@ -49,7 +49,7 @@ def test_each_kind_gives_the_same_body(name: str, data: bytes) -> None:
     assert len(found) == 1
     art = clean_bytes(data, name, CTX) if not name.endswith(".json") else None
     if art is None:  # a one-object JSON file is an export of one record
-        from pipeline.process import clean_records
+        from pipeline.steps.flow import clean_records
         [(record, art, error)] = clean_records(data, name, CTX)
         assert error is None and record.number == 1
     assert _paragraphs(art) == BODY
@@ -286,6 +286,6 @@ def test_run_command_names_the_bad_record(tmp_path: Path) -> None:
 ])
 def test_archive_paths_of_each_kind(inputs: list[str], expected: list[str]) -> None:
     """.gz is not part of the name; an export names a folder (its records go inside); collisions keep the extension."""
-    from pipeline.runner import output_paths
+    from pipeline.run.runner import output_paths
 
     assert [output_paths(inputs)[rel] for rel in inputs] == expected

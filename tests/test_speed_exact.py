@@ -15,13 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from py3langid import langid
 
-from pipeline import memo, metadata
+from pipeline.steps import memo
+from pipeline.steps.metadata import fields as metadata
 from pipeline.config import load_config
-from pipeline.features import FastIdentifier, _identifier, words
-from pipeline.rules import Match, Matcher, _starts_anchored, anchored, normalise, rest_first
-from pipeline.rules.literals import LiteralFilter, fold, required, required_away_from_start
-from pipeline.state import Entry
-from pipeline.store import State, dump
+from pipeline.steps.classify.features import FastIdentifier, _identifier, words
+from pipeline.steps.classify.rules import Match, Matcher, _starts_anchored, anchored, normalise, rest_first
+from pipeline.steps.classify.rules.literals import LiteralFilter, fold, required, required_away_from_start
+from pipeline.run.keys import Entry
+from pipeline.run.state import State, dump
 
 TEXTS = [
     "", " ", "a", "ABC DEF", "\x00\x01", "é" * 5,

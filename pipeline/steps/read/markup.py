@@ -1,0 +1,180 @@
+"""Markup to plain lines: Markdown with markdown-it-py, HTML with lxml and inscriptis; plus what a page says of itself."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import lxml.html
+import yaml
+from inscriptis import Inscriptis
+from inscriptis.css_profiles import CSS_PROFILES
+from inscriptis.model.config import ParserConfig
+from lxml.etree import ParserError
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from pipeline.steps.read.inputs import Given
+
+_MD = MarkdownIt("commonmark", {"html": True})
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
+_BLOCKS = {"heading_open", "paragraph_open"}
+_ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|WebPage", re.IGNORECASE)
+# Meta tags that state the publication date, best first (Open Graph, then the usual CMS and Dublin Core names).
+_DATE_METAS = ("article:published_time", "og:published_time", "datepublished", "date", "pubdate", "publishdate",
+               "publish_date", "publication_date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.date",
+               "citation_publication_date", "sailthru.date", "parsely-pub-date")
+_AUTHOR_METAS = ("author", "article:author", "dc.creator", "citation_author", "sailthru.author", "parsely-author")
+
+
+def front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """YAML front matter (`---` ... `---` at the top, as static site generators write it) and the rest."""
+    match = _FRONT.match(text)
+    if not match:
+        return {}, text
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return {}, text  # not front matter after all: leave it to the cleaner
+    return (data, text[match.end():]) if isinstance(data, dict) else ({}, text)
+
+
+def markdown_text(source: str) -> str:
+    """Markdown as plain text: one line per paragraph, heading and list item; no markup characters left."""
+    lines: list[str] = []
+    prefix = ""
+    numbers: list[int] = []
+    for token in _MD.parse(source):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            numbers.append(0 if token.type == "bullet_list_open" else int(token.attrGet("start") or 1) - 1)
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            numbers.pop()
+            lines.append("")
+        elif token.type == "list_item_open":
+            if numbers and token.markup not in ("-", "*", "+"):
+                numbers[-1] += 1
+            prefix = f"{numbers[-1]}. " if numbers and numbers[-1] else "- "
+        elif token.type == "inline":
+            text = _inline(token)
+            if text:
+                lines.append(prefix + text)
+            prefix = ""
+            if not numbers:
+                lines.append("")
+        elif token.type in ("fence", "code_block"):
+            lines += [*token.content.rstrip("\n").split("\n"), ""]
+        elif token.type == "html_block":
+            lines += [*html_text(token.content).split("\n"), ""]
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def _inline(token: Token) -> str:
+    """The text of an inline run: link text without its target, no emphasis marks, images dropped."""
+    parts = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")  # a hard-wrapped source line; Markdown joins it
+        elif child.type == "hardbreak":
+            parts.append("\n")
+    return "".join(parts).strip()
+
+
+def html_text(html: str) -> str:
+    """An HTML fragment or page as text, one line per block element."""
+    tree = _parse(html)
+    return _text(tree) if tree is not None else ""
+
+
+def html_page(html: str) -> tuple[str, dict[str, list[Given]]]:
+    """A page's visible text and the metadata it states (the <title> is metadata: a browser does not show it)."""
+    tree = _parse(html)
+    if tree is None:
+        return "", {}
+    return _text(tree), page_metadata(tree)
+
+
+def _parse(html: str) -> Any:
+    """The lxml tree of `html`, or None for a document with no elements."""
+    try:
+        return lxml.html.document_fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except (ParserError, ValueError):
+        return None
+
+
+def _text(tree: Any) -> str:
+    """Visible text, block elements as lines (inscriptis' strict CSS profile), indentation dropped."""
+    text = Inscriptis(tree, ParserConfig(css=CSS_PROFILES["strict"])).get_text()
+    return "\n".join(line.strip() for line in text.split("\n")).strip("\n")
+
+
+def page_metadata(tree: Any) -> dict[str, list[Given]]:
+    """Title, canonical URL, publication date and authors from meta tags, link rel=canonical and JSON-LD."""
+    metas = _metas(tree)
+    ld = _json_ld(tree)
+    given: dict[str, list[Given]] = {}
+    _put(given, "title", [("html.meta:og:title", metas.get("og:title")), ("html.json-ld:headline", ld.get("headline"))])
+    canonical = next((link.get("href") for link in tree.iter("link") if "canonical" in (link.get("rel") or "").lower().split()), None)
+    _put(given, "url", [("html.link:canonical", canonical), ("html.meta:og:url", metas.get("og:url")),
+                        ("html.json-ld:url", ld.get("url"))])
+    _put(given, "published", [*((f"html.meta:{name}", metas.get(name)) for name in _DATE_METAS[:2]),
+                              ("html.json-ld:datePublished", ld.get("datePublished")),
+                              *((f"html.meta:{name}", metas.get(name)) for name in _DATE_METAS[2:])])
+    _put(given, "authors", [("html.json-ld:author", ld.get("author")),
+                            *((f"html.meta:{name}", metas.get(name)) for name in _AUTHOR_METAS)])
+    title = _title_tag(tree)
+    if title:
+        given.setdefault("title", []).append(Given(title, "html.title", strong=False))
+    return given
+
+
+def _title_tag(tree: Any) -> str:
+    """The page's <title>, whitespace collapsed."""
+    return " ".join((tree.findtext(".//title") or "").split())
+
+
+def _put(given: dict[str, list[Given]], key: str, candidates: list[tuple[str, Any]]) -> None:
+    """The non-empty candidates as `given[key]`, best first; the first that normalises wins (given.apply_given)."""
+    found = [Given(value, rule) for rule, value in candidates if value not in (None, "", [])]
+    if found:
+        given[key] = found
+
+
+def _metas(tree: Any) -> dict[str, str]:
+    """<meta name|property|itemprop=... content=...>, names lower-cased, first one wins."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        name = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        content = (meta.get("content") or "").strip()
+        if name and content:
+            found.setdefault(name, content)
+    return found
+
+
+def _json_ld(tree: Any) -> dict[str, Any]:
+    """The first JSON-LD object of an article type (or any with a headline or date); {} without one."""
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue  # broken JSON-LD is common; the meta tags may still say it
+        for item in _ld_items(data):
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(k, str) and _ARTICLE_TYPES.search(k) for k in kinds) or "datePublished" in item:
+                return item
+    return {}
+
+
+def _ld_items(data: Any) -> list[dict[str, Any]]:
+    """The objects of a JSON-LD block: a list, an @graph, or one object."""
+    items = data if isinstance(data, list) else [data]
+    out: list[dict[str, Any]] = []
+    for item in items:
+        if isinstance(item, dict):
+            graph = item.get("@graph")
+            out += [g for g in graph if isinstance(g, dict)] if isinstance(graph, list) else [item]
+    return out
