@@ -19,7 +19,7 @@ import lightgbm
 import numpy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from pipeline.steps.classify.passes import analyse  # noqa: E402
+from pipeline.steps.classify.analysis import analyse  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 from pipeline.document import Document  # noqa: E402
 from pipeline.steps.classify.line_model.rows import FEATURES, STACK_FEATURES, STACK_SEPARATOR, feature_rows, stack_rows  # noqa: E402

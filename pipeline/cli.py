@@ -4,16 +4,20 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 import click
 
-from pipeline.version import __version__
+from pipeline.archive.schema import article_schema
 from pipeline.config import Config, load_config
+from pipeline.document import Unit
 from pipeline.errors import ConfigError, PipelineError, UsageError
-
-if TYPE_CHECKING:
-    from pipeline.run.runner import RunReport
+from pipeline.evaluation.folder import score_folder
+from pipeline.report.page import write_report
+from pipeline.run.runner import RunReport, run
+from pipeline.steps.flow import Context, clean_records, document, run_steps
+from pipeline.steps.read.inputs import multi, records
+from pipeline.version import __version__
 
 EXIT_OK, EXIT_FAILED_INPUTS, EXIT_USAGE = 0, 1, 2
 DEFAULT_CONFIG = "config.yaml"
@@ -64,8 +68,6 @@ def run_cmd(input_dir: str | None, output_dir: str | None, config_path: str | No
 
     Incremental: inputs whose bytes, config and folder are unchanged since the last run are skipped.
     """
-    from pipeline.run.runner import run
-
     config = _config(config_path)
     if fmt:
         config = config.model_copy(update={"write": config.write.model_copy(update={"format": fmt})})
@@ -106,12 +108,8 @@ def _read_input(file: str) -> tuple[bytes, str]:
         _fail(UsageError(f"cannot read {file}: {exc.strerror or exc}"))
 
 
-def _clean(file: str, config_path: str | None) -> tuple[dict[str, Any], list[str], list[Any]]:
+def _clean(file: str, config_path: str | None) -> tuple[dict[str, Any], list[str], list[Unit]]:
     """Cleans FILE; returns the article, the input lines and the units."""
-    from pipeline.steps.limits import document_limits
-    from pipeline.steps.flow import STEPS, Context, article, document
-    from pipeline.steps.read.inputs import records
-
     ctx = Context(_config(config_path))
     raw, name = _read_input(file)
     try:
@@ -119,13 +117,11 @@ def _clean(file: str, config_path: str | None) -> tuple[dict[str, Any], list[str
         if len(found) != 1 or found[0].error:
             reason = f"{found[0].location}: {found[0].error}" if len(found) == 1 else f"holds {len(found)} records"
             raise UsageError(f"{name}: {reason}; `pipeline run` archives each record of an export")
-        doc = document(found[0], name)
-        with document_limits(doc.raw, name, ctx.config.limits):
-            for step in ctx.config.steps:
-                doc = STEPS[step](doc, ctx)
+        doc = run_steps(document(found[0], name), ctx)
     except PipelineError as exc:
         _fail(exc)
-    return article(doc, ctx), doc.lines, doc.units
+    assert doc.article is not None  # `write` cannot be left out of the steps (config)
+    return doc.article, doc.lines, doc.units
 
 
 @cli.command("clean")
@@ -133,8 +129,6 @@ def _clean(file: str, config_path: str | None) -> tuple[dict[str, Any], list[str
 @click.option("-c", "--config", "config_path", help="Config file (default: ./config.yaml if present).")
 def clean_cmd(file: str, config_path: str | None) -> None:
     """Clean one article (FILE, or - for stdin) and print its JSON; an export prints one article per line."""
-    from pipeline.steps.read.inputs import multi
-
     if multi(file):
         _clean_export(file, config_path)
         return
@@ -144,8 +138,6 @@ def clean_cmd(file: str, config_path: str | None) -> None:
 
 def _clean_export(file: str, config_path: str | None) -> None:
     """Prints each record's article of a JSON/JSON Lines export as a line; bad records as errors (exit 1)."""
-    from pipeline.steps.flow import Context, clean_records
-
     ctx = Context(_config(config_path))
     raw, name = _read_input(file)
     try:
@@ -199,8 +191,6 @@ def check_config_cmd(config_path: str | None) -> None:
 @cli.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of an archive article."""
-    from pipeline.archive.schema import article_schema
-
     click.echo(_dump(article_schema()))
 
 
@@ -211,8 +201,6 @@ def schema_cmd() -> None:
 @click.option("--per-doc", is_flag=True, help="Also list the ten worst documents.")
 def eval_cmd(gold_dir: str, input_dir: str, config_path: str | None, per_doc: bool) -> None:
     """Score the cleaned text of INPUT_DIR/<id>.txt against GOLD_DIR/<id>.json (P/R/F1 of 4-gram shingles)."""
-    from pipeline.evaluation.folder import score_folder
-
     result = score_folder(Path(gold_dir), Path(input_dir), _config(config_path))
     if per_doc:
         for stem, (tp, fp, fn) in result.worst(10):
@@ -228,8 +216,6 @@ def eval_cmd(gold_dir: str, input_dir: str, config_path: str | None, per_doc: bo
               help="Folder of the inputs (default: the run's input folder, from run.jsonl).")
 def report_cmd(archive: str, output: str, config_path: str | None, input_dir: str | None) -> None:
     """Write a self-contained HTML page of an archive: removals per category and rule, every article's lines; searchable."""
-    from pipeline.report.page import write_report
-
     try:
         summary = write_report(archive, output, _config(config_path), input_dir)
     except PipelineError as exc:

@@ -16,6 +16,8 @@ class Unit:
     label: str = "body"  # a content label, a metadata label, or a boilerplate category
     rule: str = ""  # the rule that decided the label ("" for plain body text)
     kind: str = "paragraph"  # paragraph | heading | quote | list_item, for kept units
+    cls: str = ""  # classify's content class from length and stopwords: good | near | short | bad
+    flagged: bool = False  # a rule matched it or it recurs across the folder (classify): never a header line
 
     @property
     def kept(self) -> bool:
@@ -38,4 +40,5 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
     meta_source: dict[str, Any] = field(default_factory=dict)
     repeated: frozenset[str] = frozenset()  # fingerprints of lines that recur across the folder
-    given: dict[str, Any] = field(default_factory=dict)  # sources.Given values the input states (meta tags, record keys)
+    given: dict[str, Any] = field(default_factory=dict)  # read.records.Given values the input states (meta tags, record keys)
+    article: dict[str, Any] | None = None  # the archive record, made by the `write` step

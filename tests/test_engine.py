@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from conftest import SEEDS, archive_files
-from pipeline.steps.classify.passes import fingerprint
+from pipeline.steps.classify.repetition import fingerprint
 from pipeline.config import Config, load_config
 from pipeline.run.engines import InProcess, LocalPool, chunked, make_engine
 from pipeline.errors import UsageError

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import example, given, strategies as st
 
-from pipeline.steps.classify.passes import revise
-from pipeline.steps.classify.features import _TERMINAL, ends_sentence
+from pipeline.steps.classify.analysis import revise
+from pipeline.steps.text import _TERMINAL, ends_sentence
 
 TAILS = st.text(alphabet=st.sampled_from(list("ab .!?…:;'\"”’»)]。！？\n,")), max_size=12)
 

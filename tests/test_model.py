@@ -7,13 +7,16 @@ from pathlib import Path
 import pytest
 
 from pipeline import clean_text, load_config, run
-from pipeline.steps.classify.passes import _Facts, _drop_box_mates, analyse
+from pipeline.steps.classify.analysis import Facts, analyse
+from pipeline.steps.classify.passes import _drop_box_mates
 from pipeline.config import build_config
 from pipeline.document import Document, Unit
 from pipeline.errors import ConfigError
 import numpy as np
 
-from pipeline.steps.classify.line_model.rows import FEATURES, STACK_FEATURES, STACK_SEPARATOR, LineModel, feature_rows, load_model, stack_rows
+from pipeline.steps.classify.line_model.predict import LineModel, load_model
+
+from pipeline.steps.classify.line_model.rows import FEATURES, STACK_FEATURES, STACK_SEPARATOR, feature_rows, stack_rows
 from pipeline.steps.flow import STEPS, Context
 from pipeline.steps.classify.rules import Match
 
@@ -124,5 +127,5 @@ def test_lines_of_a_rule_matched_box_go_with_it(blocks: list[int], matches: list
                                                 expected: list[bool]) -> None:
     """A line in a small block whose lines mostly match rules is part of that box; prose around one match is not."""
     units = [Unit(line=i + 1, text=f"line {i}", block=b) for i, b in enumerate(blocks)]
-    facts = [_Facts(words=2, chars=6, cls="short", match=m, repeated=False) for m in matches]
+    facts = [Facts(words=2, chars=6, cls="short", match=m, repeated=False) for m in matches]
     assert _drop_box_mates(units, facts, keep) == expected

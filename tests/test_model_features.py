@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from pipeline import load_config
-from pipeline.steps.classify.passes import Analysis, analyse
+from pipeline.steps.classify.analysis import Analysis, analyse
 from pipeline.document import Document, Unit
-from pipeline.steps.classify.features import BULLET, ends_sentence, has_letters
+from pipeline.steps.text import BULLET, ends_sentence, has_letters
 from pipeline.steps.classify.line_model.rows import _CAPTION_WORDS, CATEGORIES, FEATURES, feature_rows
 from pipeline.steps.flow import STEPS, Context
 

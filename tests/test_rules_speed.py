@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import Category, load_config
-from pipeline.steps.classify.features import words
+from pipeline.steps.text import words
 from pipeline.steps.classify.rules import Matcher, anchored, normalise
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"

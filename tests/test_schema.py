@@ -28,9 +28,9 @@ def validator() -> Draft202012Validator:
 def test_schema_is_package_data() -> None:
     """The schema file ships in the package (a package-data glob of pyproject.toml matches it), not only in the repo."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    globs = project["tool"]["setuptools"]["package-data"]["pipeline"]
+    globs = project["tool"]["setuptools"]["package-data"]["pipeline.archive"]
     assert any(fnmatch.fnmatch("article.schema.json", g) for g in globs)
-    assert (REPO / "pipeline" / "article.schema.json").is_file()
+    assert (REPO / "pipeline" / "archive" / "article.schema.json").is_file()
 
 
 def test_cli_prints_the_packaged_schema() -> None:

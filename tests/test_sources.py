@@ -11,7 +11,8 @@ import pytest
 from pipeline import run
 from pipeline.config import build_config, load_config
 from pipeline.errors import InputError
-from pipeline.steps.flow import Context, article_id, clean_bytes
+from pipeline.steps.flow import Context, clean_bytes
+from pipeline.steps.write import article_id
 from pipeline.steps.read.inputs import kind, records
 from pipeline.run.state import dump
 

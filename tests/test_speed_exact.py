@@ -18,10 +18,12 @@ from py3langid import langid
 from pipeline.steps import memo
 from pipeline.steps.metadata import fields as metadata
 from pipeline.config import load_config
-from pipeline.steps.classify.features import FastIdentifier, _identifier, words
+from pipeline.compat.langid_internals import FastIdentifier
+from pipeline.steps.classify.language import _identifier
+from pipeline.steps.text import words
 from pipeline.steps.classify.rules import Match, Matcher, _starts_anchored, anchored, normalise, rest_first
 from pipeline.steps.classify.rules.literals import LiteralFilter, fold, required, required_away_from_start
-from pipeline.run.keys import Entry
+from pipeline.archive.entry import Entry
 from pipeline.run.state import State, dump
 
 TEXTS = [

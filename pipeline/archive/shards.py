@@ -18,9 +18,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
+from pipeline.archive.parquet import ParquetWriter, read_parquet
 from pipeline.config import WriteConfig
 from pipeline.errors import PipelineError, UsageError
-from pipeline.run.keys import Entry
+from pipeline.archive.entry import Entry
 
 SHARD = re.compile(r"^articles-\d{5}\.(jsonl|parquet)$")
 WRITE_THREADS = 2  # fsync waits on the disk, not the CPU: two writers keep it busy while the run goes on
@@ -201,8 +202,6 @@ def shards_for(fmt: str, out: Path, limit: int) -> tuple[Shards, Previous]:
     if fmt == "jsonl":
         return Shards(out, JsonlWriter(), limit), Previous(out, read_jsonl)
     if fmt == "parquet":
-        from pipeline.archive.parquet import ParquetWriter, read_parquet
-
         return Shards(out, ParquetWriter(), limit), Previous(out, read_parquet)
     raise UsageError(f"unknown format {fmt!r}; valid formats: json, jsonl, parquet")
 

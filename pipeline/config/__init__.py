@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from pipeline.config.load import build_config, builtin_catalogue, load_config
 from pipeline.config.sections import (
-    CONTENT_LABELS, META_LABELS, PATTERN_SECONDS, STEP_ORDER, Category, ClassifyConfig, Config, DedupConfig, JsonKeys,
+    CATEGORIES, CONTENT_LABELS, META_LABELS, PATTERN_SECONDS, STEP_ORDER, Category, ClassifyConfig, Config, DedupConfig, JsonKeys,
     LimitsConfig, MetadataConfig, ModelConfig, ReadConfig, RepairConfig, RepetitionConfig, Rule, Section, SegmentConfig,
     SourcesConfig, WriteConfig,
 )
 
 __all__ = [
-    "CONTENT_LABELS", "META_LABELS", "PATTERN_SECONDS", "STEP_ORDER", "Category", "ClassifyConfig", "Config", "DedupConfig",
+    "CATEGORIES", "CONTENT_LABELS", "META_LABELS", "PATTERN_SECONDS", "STEP_ORDER", "Category", "ClassifyConfig", "Config", "DedupConfig",
     "JsonKeys", "LimitsConfig", "MetadataConfig", "ModelConfig", "ReadConfig", "RepairConfig", "RepetitionConfig", "Rule",
     "Section", "SegmentConfig", "SourcesConfig", "WriteConfig", "build_config", "builtin_catalogue", "load_config",
 ]

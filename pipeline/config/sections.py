@@ -15,6 +15,9 @@ from pipeline.errors import ConfigError
 # Labels a line can get besides a boilerplate category; a category may not reuse them.
 CONTENT_LABELS = ("body", "heading", "quote", "list_item")
 META_LABELS = ("title", "dateline", "byline")
+# The built-in boilerplate categories (config/catalogue.yaml), in the order the line model numbers them.
+CATEGORIES = ("ad", "comment_prompt", "author_blurb", "related", "caption", "share", "newsletter",
+              "navigation", "source_link", "page_meta", "legal", "junk")
 STEP_ORDER = ("read", "repair", "segment", "classify", "metadata", "write")
 # Default time one user pattern may spend on one line: a sane pattern needs microseconds, so 0.5 s only ever
 # trips on catastrophic backtracking (e.g. `(a|aa)+$`).

@@ -19,18 +19,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import Config
+from pipeline.archive.parquet import read_parquet
+from pipeline.archive.shards import SHARD, read_jsonl
+from pipeline.config import META_LABELS, Config
 from pipeline.document import Document, Unit
 from pipeline.errors import InputError, PipelineError, UsageError
-from pipeline.steps.read.decode import read
-from pipeline.steps.repair import repair
-from pipeline.steps.segment import segment
-from pipeline.archive.shards import SHARD, read_jsonl
-from pipeline.steps.read.inputs import Record, records
+from pipeline.steps.flow import LINE_STEPS, Context, run_steps
+from pipeline.steps.read.inputs import records
+from pipeline.steps.read.records import Record
 
-META = frozenset({"title", "dateline", "byline"})  # removed from the text because they became metadata
-_STEPS = {"read": lambda doc, c: read(doc, c.read), "repair": lambda doc, c: repair(doc, c.repair),
-          "segment": lambda doc, c: segment(doc, c.segment)}  # the steps that decide the lines, not their verdicts
+META = frozenset(META_LABELS)  # removed from the text because they became metadata
 
 
 def archive_articles(archive: Path) -> Iterator[dict[str, Any]]:
@@ -59,8 +57,6 @@ def archive_articles(archive: Path) -> Iterator[dict[str, Any]]:
 def _shard(path: Path) -> Iterator[dict[str, Any]]:
     """The records of one shard."""
     if path.suffix == ".parquet":
-        from pipeline.archive.parquet import read_parquet
-
         return read_parquet(path)
     return read_jsonl(path)
 
@@ -78,6 +74,7 @@ class Sources:
 
     def __init__(self, root: Path | None, config: Config) -> None:
         self.root, self.config = root, config
+        self.ctx = Context(config)
         self._last: tuple[str, list[Record]] = ("", [])  # exports hold many articles in a row: read each once
 
     def units(self, source: dict[str, Any]) -> list[Unit] | None:
@@ -87,9 +84,7 @@ class Sources:
             return None
         doc = Document(path=source["path"], raw=record.raw, text=record.text, encoding=record.encoding)
         try:
-            for step in self.config.steps:
-                if step in _STEPS:
-                    doc = _STEPS[step](doc, self.config)
+            doc = run_steps(doc, self.ctx, [step for step in self.config.steps if step in LINE_STEPS])
         except PipelineError:
             return None
         return doc.units

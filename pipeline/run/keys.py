@@ -9,12 +9,13 @@ import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pipeline.version import __version__
+from pipeline.archive.entry import Entry
 from pipeline.config import LimitsConfig
 from pipeline.errors import UsageError
 from pipeline.steps.limits import overrun, size_overrun
@@ -28,17 +29,6 @@ JOURNAL_FILE = ".pipeline-journal.jsonl"  # older versions: one line per article
 FORMAT = 1  # older versions' JSON state file (`format` key); imported by store.State
 _CODE = {".py", ".yaml", ".json", ".txt"}  # package files whose content shapes an article
 _TEMP = re.compile(r"^\..+\.tmp\d+$")  # write_json's temp names; a killed run can leave them behind
-
-
-@dataclass(slots=True)
-class Entry:
-    """One archived article: the input it came from, the key it was made under, its index.jsonl row."""
-
-    input: str
-    key: str
-    row: dict[str, Any]
-    record: dict[str, Any] | None = None  # its article file's `bytes`, or in a shard format its place (sinks.Shards.add)
-    dedup: dict[str, str] | None = None  # its text's sha256 and MinHash (dedup.fingerprint), to find duplicates again
 
 
 def input_key(source_sha256: str, config_sha256: str, repeated_sha256: str, archive_path: str) -> str:

@@ -12,18 +12,20 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pipeline.version import __version__
-from pipeline.steps.classify.passes import fingerprint
+from pipeline.steps.classify.repetition import fingerprint
 from pipeline.config import Config
 from pipeline.run.engines import Engine, InProcess, chunked, make_engine
 from pipeline.errors import InputError, PipelineError, UsageError
-from pipeline.steps.classify.features import identify_language
+from pipeline.steps.classify.language import identify_language
 from pipeline.compat.lightgbm_lean import import_lightgbm
 from pipeline.archive import dedup
 from pipeline.steps.flow import Context, clean_records
 from pipeline.steps.read.decode import normalise_newlines
 from pipeline.archive.shards import Output, write_bytes
-from pipeline.steps.read.inputs import Record, multi, texts
-from pipeline.run.keys import INCOMPLETE, LEGACY_FILES, STATE_FILE, Entry, check_inputs, input_key, locked, remove_temp_files, repeated_sha256
+from pipeline.steps.read.inputs import multi, texts
+from pipeline.steps.read.records import Record
+from pipeline.archive.entry import Entry
+from pipeline.run.keys import INCOMPLETE, LEGACY_FILES, STATE_FILE, check_inputs, input_key, locked, remove_temp_files, repeated_sha256
 from pipeline.run.state import Leftovers, State
 
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.run.keys import FORMAT, JOURNAL_FILE, STATE_FILE, Entry, delete_archived, present, record_order
+from pipeline.archive.entry import Entry
+
+from pipeline.run.keys import FORMAT, JOURNAL_FILE, STATE_FILE, delete_archived, present, record_order
 
 SCHEMA = 2  # PRAGMA user_version of the database; 1 was the JSON manifest
 _TABLE = "(path TEXT PRIMARY KEY, input TEXT NOT NULL, key TEXT NOT NULL, row TEXT NOT NULL, record TEXT, dedup TEXT)"

@@ -1,27 +1,25 @@
-"""The per-document pipeline: the steps, registered by the names config.yaml uses, run in order."""
+"""The per-document flow: the steps, registered by the names config.yaml uses, run in order by `run_steps`."""
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.version import __version__
-from pipeline.steps import memo
-from pipeline.steps.classify.passes import classify
 from pipeline.config import Config
 from pipeline.document import Document
 from pipeline.errors import InputError
-from pipeline.steps.metadata.stated import apply_given
-from pipeline.steps.limits import document_limits
-from pipeline.steps.metadata.fields import metadata, sha256, stats
-from pipeline.steps.classify.line_model.rows import LineModel, load_model
-from pipeline.steps.read.decode import read
-from pipeline.steps.repair import repair
+from pipeline.steps import memo
+from pipeline.steps.classify import classify
+from pipeline.steps.classify.line_model.predict import LineModel, load_model
 from pipeline.steps.classify.rules import Matcher
+from pipeline.steps.limits import document_limits
+from pipeline.steps.metadata import extract
+from pipeline.steps.read import read
+from pipeline.steps.read.inputs import records
+from pipeline.steps.read.records import Record
+from pipeline.steps.repair import repair
 from pipeline.steps.segment import segment
-from pipeline.steps.read.inputs import Record, records
+from pipeline.steps.write import write
 
 
 @dataclass
@@ -46,60 +44,26 @@ STEPS: dict[str, Step] = {
     "read": lambda doc, ctx: read(doc, ctx.config.read),
     "repair": lambda doc, ctx: repair(doc, ctx.config.repair),
     "segment": lambda doc, ctx: segment(doc, ctx.config.segment),
-    "classify": lambda doc, ctx: classify(doc, ctx.config.classify, ctx.matcher, ctx.config.metadata, ctx.model),
-    "metadata": lambda doc, ctx: apply_given(metadata(doc, ctx.config.metadata), ctx.config.metadata),
-    "write": lambda doc, ctx: doc,  # the article is built by `article()`; files are written by the runner
+    "classify": lambda doc, ctx: classify(doc, ctx.config.classify, ctx.matcher, ctx.model),
+    "metadata": lambda doc, ctx: extract(doc, ctx.config.metadata),
+    "write": lambda doc, ctx: write(doc, ctx.config, ctx.config_sha256),
 }
+LINE_STEPS = ("read", "repair", "segment")  # the steps that decide the units, not their verdicts
+
+
+def run_steps(doc: Document, ctx: Context, steps: Iterable[str] | None = None) -> Document:
+    """Runs `steps` (by default the config's) over one document, within its limits and its memo scope."""
+    with document_limits(doc.raw, doc.path, ctx.config.limits), memo.document():
+        for name in ctx.config.steps if steps is None else steps:
+            doc = STEPS[name](doc, ctx)
+    return doc
 
 
 def process(doc: Document, ctx: Context) -> dict[str, Any]:
     """Runs the configured steps over one document and returns its archive record."""
-    with document_limits(doc.raw, doc.path, ctx.config.limits), memo.document():
-        for name in ctx.config.steps:
-            doc = STEPS[name](doc, ctx)
-        return article(doc, ctx)
-
-
-def article_id(path: str, record: int | None = None) -> str:
-    """Stable id: derived from the input's relative path (and the record's number), so reruns and other machines agree."""
-    key = path if record is None else f"{path}#{record}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-
-
-def article(doc: Document, ctx: Context) -> dict[str, Any]:
-    """The archive record of a processed document, keys in schema order."""
-    kept = [u for u in doc.units if u.kept]
-    removed = [u for u in doc.units if not u.kept]
-    paragraphs = [u.text for u in kept]
-    text = "\n\n".join(paragraphs)
-    counts = stats(paragraphs, ctx.config.metadata)
-    by_category = dict(sorted(Counter(u.label for u in removed).items()))
-    enough = len(text) >= ctx.config.metadata.language_min_chars
-    return {
-        "id": article_id(doc.path, doc.record),
-        "source": source(doc),
-        "title": doc.meta.get("title"),
-        "authors": doc.meta.get("authors", []),
-        "published": doc.meta.get("published"),
-        "url": doc.meta.get("url"),
-        "site": doc.meta.get("site"),
-        "language": doc.language if enough else None,
-        "text": text,
-        "paragraphs": [{"type": u.kind if u.label != "heading" else "heading", "text": u.text} for u in kept],
-        "removed": [{"category": u.label, "rule": u.rule, "line": u.line, "text": u.text} for u in removed]
-        if ctx.config.write.keep_removed else [],
-        "stats": {**counts, "removed_by_category": by_category},
-        "metadata_source": doc.meta_source,
-        "text_sha256": sha256(text),
-        "duplicate_of": None,  # set by the run, which sees the whole archive (dedup.py)
-        "pipeline": {"version": __version__, "config_sha256": ctx.config_sha256},
-    }
-
-
-def source(doc: Document) -> dict[str, Any]:
-    """Where an article came from; `record` is null but for a record of an export (same keys always: columnar tools)."""
-    return {"path": doc.path, "record": doc.record, "sha256": hashlib.sha256(doc.raw).hexdigest(), "encoding": doc.encoding,
-            "bytes": len(doc.raw)}
+    done = run_steps(doc, ctx)
+    assert done.article is not None  # `write` cannot be left out of the steps (config)
+    return done.article
 
 
 def document(record: Record, path: str, repeated: frozenset[str] = frozenset()) -> Document:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pipeline.config import SegmentConfig
 from pipeline.document import Document, Unit
-from pipeline.steps.classify.features import BULLET
+from pipeline.steps.text import BULLET
 
 _TERMINAL = ('.', '!', '?', ':', '"', '”', '»', '…', ')')
 MAX_LONG_SHARE = 0.2  # share of a wrapped block's lines that may be longer than the widest wrap width

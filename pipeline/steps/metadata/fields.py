@@ -1,13 +1,12 @@
-"""Step `metadata`: title, authors, published date, language and counts from the labelled units."""
+"""Title, authors and published date read from the labelled header units; the name and byline helpers."""
 from __future__ import annotations
 
-import hashlib
 import re
 
 from pipeline.config import MetadataConfig
 from pipeline.steps.metadata.dates import MONTHS, has_date, published_date
 from pipeline.document import Document, Unit
-from pipeline.steps.classify.features import WORD, has_letters
+from pipeline.steps.text import has_letters
 from pipeline.steps.memo import per_document
 
 LENIENT_MAX_WORDS = 8  # a byline whose name is lower-case or one word ("by time news") is this short at most
@@ -259,19 +258,3 @@ def metadata(doc: Document, config: MetadataConfig) -> Document:
             doc.meta_source[key] = {"line": unit.line, "rule": unit.rule}
     return doc
 
-
-def stats(paragraphs: list[str], config: MetadataConfig) -> dict[str, int]:
-    """Word, character and paragraph counts of the clean text, and its reading time."""
-    text = "\n\n".join(paragraphs)
-    nwords = len(WORD.findall(text))
-    return {
-        "words": nwords,
-        "chars": len(text),
-        "paragraphs": len(paragraphs),
-        "reading_time_s": round(nwords * 60 / config.words_per_minute),
-    }
-
-
-def sha256(text: str) -> str:
-    """Hex sha256 of a text's UTF-8 bytes."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -12,7 +12,7 @@ import re
 from pipeline.config import MetadataConfig
 from pipeline.steps.metadata.dates import has_date, parse_date
 from pipeline.document import Unit
-from pipeline.steps.classify.features import WORD, ends_sentence, has_letters
+from pipeline.steps.text import WORD, ends_sentence, has_letters, words
 from pipeline.steps.memo import per_document
 from pipeline.steps.metadata.fields import NOT_NAME, PAGE_WORDS, TITLE_SEP, byline_authors, explicit_byline, fold, name_line_authors, title_variants
 
@@ -116,9 +116,18 @@ def _inside_body(units: list[Unit], i: int) -> bool:
     return i > 0 and units[i - 1].kept
 
 
-def label_header(units: list[Unit], facts: list[tuple[bool, int]], first_body: int, meta: MetadataConfig, lang: str | None) -> None:
-    """Labels title, byline and dateline; facts are (is_boilerplate_by_rule, words) per unit."""
-    skip, nwords = [f[0] for f in facts], [f[1] for f in facts]
+def body_start(units: list[Unit]) -> int:
+    """Index of the first kept unit that is prose (a sentence of content, as classify judged it), or len(units)."""
+    for i, unit in enumerate(units):
+        if unit.label == "body" and unit.cls in ("good", "near") and ends_sentence(unit.text):
+            return i
+    return len(units)
+
+
+def label_header(units: list[Unit], meta: MetadataConfig, lang: str | None) -> None:
+    """Labels title, byline and dateline among the units classify left; rule matches and repeated lines are skipped."""
+    skip, nwords = [u.flagged for u in units], [len(words(u.text)) for u in units]
+    first_body = body_start(units)
     title = find_title(units, skip, first_body)
     rule = "header.title_tag_repeat"
     if title is None:

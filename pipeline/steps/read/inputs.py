@@ -13,35 +13,14 @@ import json
 import re
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline.config import Config, JsonKeys
 from pipeline.errors import InputError
 from pipeline.steps.read.decode import decode, normalise_newlines
-
-
-@dataclass(slots=True)
-class Given:
-    """A metadata value the input states itself, with the rule naming where it came from."""
-
-    value: Any
-    rule: str
-    strong: bool = True  # False: used only when the text yields nothing (an HTML <title> with its site suffix)
-
-
-@dataclass(slots=True)
-class Record:
-    """One article of an input: its bytes, its text when the reader decoded it, what the input says about it."""
-
-    raw: bytes  # the bytes it came from: the whole (decompressed) file, or the record's own JSON
-    text: str = ""  # "" leaves decoding to the `read` step (plain text)
-    encoding: str = ""
-    number: int | None = None  # 1-based line (JSON Lines) or position (JSON) of a record; None for one-article files
-    location: str = ""  # "line 3" / "record 3": where a record sits, for failures
-    given: dict[str, list[Given]] = field(default_factory=dict)  # per field, candidates best first
-    error: str | None = None  # a bad record: why it cannot be cleaned
+from pipeline.steps.read.markup import front_matter, html_page, html_text, markdown_text
+from pipeline.steps.read.records import Given, Record
 
 
 Reader = Callable[[bytes, str, Config], list[Record]]
@@ -106,8 +85,6 @@ def _plain(raw: bytes, rel: str, config: Config) -> list[Record]:
 
 def _markdown(raw: bytes, rel: str, config: Config) -> list[Record]:
     """Markdown: front matter as given metadata, the body as plain lines."""
-    from pipeline.steps.read.markup import front_matter, markdown_text
-
     text, encoding = _decoded(raw, rel, config)
     meta, body = front_matter(text)
     given = pick(meta, config.sources.keys, "markdown.front_matter") if meta else {}
@@ -138,8 +115,6 @@ def _page_decoded(raw: bytes, rel: str, config: Config) -> tuple[str, str]:
 
 def _html(raw: bytes, rel: str, config: Config) -> list[Record]:
     """An HTML page: one line per block element; its meta tags as given metadata."""
-    from pipeline.steps.read.markup import html_page
-
     text, encoding = _page_decoded(raw, rel, config)
     body, given = html_page(text)
     return [Record(raw=raw, text=body, encoding=encoding, given=given)]
@@ -210,8 +185,6 @@ _TAG = re.compile(r"</?(?:p|br|div|h[1-6]|li|ul|ol|blockquote|figure|figcaption|
 
 def as_text(text: str, markup: str) -> str:
     """A record's text as plain lines: HTML and Markdown rendered like files of those kinds."""
-    from pipeline.steps.read.markup import html_text, markdown_text
-
     if markup == "html" or (markup == "auto" and _TAG.search(text)):
         return html_text(text)
     return markdown_text(text) if markup == "markdown" else text

@@ -14,7 +14,7 @@ from lxml.etree import ParserError
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from pipeline.steps.read.inputs import Given
+from pipeline.steps.read.records import Given
 
 _MD = MarkdownIt("commonmark", {"html": True})
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)

@@ -1,0 +1,72 @@
+"""The line model's predictions: the packaged LightGBM booster(s), one stage or two stacked, over feature rows."""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pipeline.document import Unit
+from pipeline.errors import ConfigError
+from pipeline.steps.classify.analysis import Analysis
+from pipeline.steps.classify.line_model.rows import STACK_SEPARATOR, feature_rows, stack_rows
+
+MODEL_FILE = "lines.txt"
+
+
+class LineModel:
+    """Keep/remove decisions from the packaged LightGBM booster(s): one stage, or two stacked."""
+
+    def __init__(self, model_text: str, threshold: float) -> None:
+        self.model_text = model_text
+        self.threshold = threshold
+        self._boosters: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"model_text": self.model_text, "threshold": self.threshold, "_boosters": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    @property
+    def boosters(self) -> list[Any]:
+        """The LightGBM booster of each stage, built on first use in the process that predicts.
+
+        One thread, and never built before a fork: OpenMP state inherited across fork() deadlocks workers.
+        """
+        if self._boosters is None:
+            import lightgbm  # imported here: only runs that use the model pay for it
+
+            self._boosters = [lightgbm.Booster(model_str=part) for part in self.model_text.split(STACK_SEPARATOR)]
+        return self._boosters
+
+    @property
+    def booster(self) -> Any:
+        """The first-stage booster."""
+        return self.boosters[0]
+
+    def probabilities(self, units: list[Unit], an: Analysis) -> list[float]:
+        """P(unit belongs to the article) for every unit."""
+        rows = feature_rows(units, an)
+        p = self.boosters[0].predict(rows, num_threads=1)
+        if len(self.boosters) > 1:
+            p = self.boosters[1].predict(stack_rows(rows, p), num_threads=1)
+        return [float(x) for x in p]
+
+    def keep(self, units: list[Unit], an: Analysis) -> list[bool]:
+        """Which units stay."""
+        return [p >= self.threshold for p in self.probabilities(units, an)]
+
+
+@lru_cache(maxsize=4)
+def load_model(threshold: float, path: str | None = None) -> LineModel | None:
+    """The model at `path`, or the packaged one; None when the packaged one is not installed."""
+    if path is not None:
+        try:
+            return LineModel(Path(path).read_text(encoding="utf-8"), threshold)
+        except OSError as exc:
+            raise ConfigError([("classify -> model -> path", f"cannot read model file {path}: {exc.strerror or exc}")]) from None
+    source = resources.files("pipeline.steps.classify.line_model").joinpath(MODEL_FILE)
+    if not source.is_file():
+        return None
+    return LineModel(source.read_text(encoding="utf-8"), threshold)
