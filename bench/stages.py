@@ -5,7 +5,7 @@ Usage: python bench/stages.py INPUT_DIR [N]
 Cleans the first N files (all by default) of INPUT_DIR as a run's worker does (repeated lines counted
 first, articles written to a temp folder), after one warm-up file, and prints the CPU time (process_time)
 per document of each step and of the costly parts inside them, measured by wrapping those functions.
-Parts overlap (langid and rules are inside `analyse`, dateparser inside `header`). Compare two versions of
+Parts overlap (langid and rules are inside `analyse`, dateparser inside the header search). Compare two versions of
 the code by running this alternately on the same files (PYTHONPATH=OTHER_CHECKOUT), not by one figure.
 """
 from __future__ import annotations
@@ -20,21 +20,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pipeline.steps import flow as process
+from pipeline.steps import flow
 from pipeline.run import runner
 from pipeline.config import load_config
 
 SPENT: defaultdict[str, float] = defaultdict(float)
 PARTS = [  # (module, function, label)
-    ("pipeline.classify", "analyse", "classify: passes 1-3 (langid, rules)"),
-    ("pipeline.classify", "detect_language", "  language identification"),
-    ("pipeline.classify", "_model_keep", "classify: line model"),
-    ("pipeline.classify", "label_header", "classify: header search"),
-    ("pipeline.dates", "_parse", "  dates read (dateparser)"),
-    ("pipeline.process", "article", "article record"),
-    ("pipeline.dedup", "fingerprint", "dedup fingerprint"),
-    ("pipeline.runner", "json_bytes", "article JSON"),
-    ("pipeline.runner", "write_bytes", "fsync'ed write (the parent's in a run)"),
+    ("pipeline.steps.classify.passes", "analyse", "classify: passes 1-3 (langid, rules)"),
+    ("pipeline.steps.classify.analysis", "detect_language", "  language identification"),
+    ("pipeline.steps.classify.passes", "_model_keep", "classify: line model"),
+    ("pipeline.steps.metadata", "label_header", "metadata: header search"),
+    ("pipeline.steps.metadata.dates", "_parse", "  dates read (dateparser)"),
+    ("pipeline.steps.write", "article", "article record"),
+    ("pipeline.archive.dedup", "fingerprint", "dedup fingerprint"),
+    ("pipeline.run.runner", "json_bytes", "article JSON"),
+    ("pipeline.run.runner", "write_bytes", "fsync'ed write (the parent's in a run)"),
 ]
 
 
@@ -59,7 +59,7 @@ def main() -> None:
     runner._init_worker(config, out)
     matcher = runner._context().matcher
     for name in config.steps:
-        process.STEPS[name] = timed(process.STEPS[name], f"step {name}")
+        flow.STEPS[name] = timed(flow.STEPS[name], f"step {name}")
     for module, name, label in PARTS:
         setattr(importlib.import_module(module), name, timed(getattr(importlib.import_module(module), name), label))
     matcher.match = timed(matcher.match, "  rules")  # type: ignore[method-assign]
