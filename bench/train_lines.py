@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train the line model shipped in pipeline/models/lines.txt.
+"""Train the line model shipped in pipeline/steps/classify/line_model/lines.txt.
 
 Usage: train_lines.py OUT_MODEL GOLD_DIR:INPUT_DIR [GOLD_DIR:INPUT_DIR ...] [--cv 5] [--no-stack]
 
