@@ -3,7 +3,7 @@ naive-Bayes tables (`nb_ptc`, `nb_pc`, `nb_classes`, `_full_model`) are attribut
 
 Why: language identification of every document is a tenth of a run's time with py3langid's Python loop. The
 fallback: `language._identifier` builds py3langid's own identifier when this subclass cannot read the layout
-(AttributeError, TypeError, ValueError), and tests/test_features.py checks both give the same scores.
+(AttributeError, TypeError, ValueError), and tests/test_compat_fast_paths.py checks both give the same scores.
 """
 from __future__ import annotations
 

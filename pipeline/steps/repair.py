@@ -3,7 +3,7 @@
 ftfy is slow (about 1 ms per article, mostly its mojibake detector), and most lines are clean. ftfy
 works line by line, so lines that hold none of the characters any configured fix acts on are passed
 through untouched and only the others go to ftfy: the output is exactly that of `ftfy.fix_text` on the
-whole text (tests/test_repair_diff.py checks it).
+whole text (tests/test_steps_repair.py checks it).
 """
 from __future__ import annotations
 

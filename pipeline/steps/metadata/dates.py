@@ -98,7 +98,7 @@ def parse_date(text: str, config: MetadataConfig, languages: list[str] | None = 
 
 
 # The dates most datelines are written in, "May 5, 2022", "5 May 2022" (English month names) and "2022-05-05",
-# whole: read here, as dateparser reads them (tests/test_dates_fast.py), in a microsecond instead of a millisecond.
+# whole: read here, as dateparser reads them (tests/test_steps_metadata_dates.py), in a microsecond instead of a millisecond.
 _EN_MONTHS = {name: number for number, names in enumerate((
     ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
