@@ -28,7 +28,7 @@ from train_lines import fit, rows_for  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
 from pipeline.evaluation.score import gold_body, prf, triple  # noqa: E402
 from pipeline.steps.flow import Context, clean_bytes  # noqa: E402
-from pipeline.run.runner import repeated_lines  # noqa: E402
+from pipeline.run.repetition import repeated_lines  # noqa: E402
 
 RENDERINGS = ("container", "page")
 

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pipeline.config import load_config  # noqa: E402
 from pipeline.steps.flow import Context, clean_bytes  # noqa: E402
-from pipeline.run.runner import repeated_lines  # noqa: E402
+from pipeline.run.repetition import repeated_lines  # noqa: E402
 
 FIELDS = ("title", "author", "date")
 _SPACE = re.compile(r"\s+")

@@ -21,7 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.steps import flow
-from pipeline.run import runner
+from pipeline.archive.paths import output_paths
+from pipeline.run import worker
+from pipeline.run.inputs import discover
+from pipeline.run.repetition import repeated_lines
 from pipeline.config import load_config
 
 SPENT: defaultdict[str, float] = defaultdict(float)
@@ -33,8 +36,8 @@ PARTS = [  # (module, function, label)
     ("pipeline.steps.metadata.dates", "_parse", "  dates read (dateparser)"),
     ("pipeline.steps.write", "article", "article record"),
     ("pipeline.archive.dedup", "fingerprint", "dedup fingerprint"),
-    ("pipeline.run.runner", "json_bytes", "article JSON"),
-    ("pipeline.run.runner", "write_bytes", "fsync'ed write (the parent's in a run)"),
+    ("pipeline.run.worker", "json_bytes", "article JSON"),
+    ("pipeline.run.worker", "write_bytes", "fsync'ed write (the parent's in a run)"),
 ]
 
 
@@ -53,24 +56,24 @@ def main() -> None:
     """Times the steps over the files and prints ms per document."""
     root = Path(sys.argv[1])
     config = load_config(None)
-    inputs = runner.discover(root, config)[:int(sys.argv[2]) if len(sys.argv) > 2 else None]
-    repeated = runner.repeated_lines(root, inputs, config)
+    inputs = discover(root, config)[:int(sys.argv[2]) if len(sys.argv) > 2 else None]
+    repeated = repeated_lines(root, inputs, config)
     out = tempfile.mkdtemp(prefix="stages-")
-    runner._init_worker(config, out)
-    matcher = runner._context().matcher
+    worker.init_worker(config, out)
+    matcher = worker.context().matcher
     for name in config.steps:
         flow.STEPS[name] = timed(flow.STEPS[name], f"step {name}")
     for module, name, label in PARTS:
         setattr(importlib.import_module(module), name, timed(getattr(importlib.import_module(module), name), label))
     matcher.match = timed(matcher.match, "  rules")  # type: ignore[method-assign]
-    runner._work((str(root / inputs[0]), inputs[0], "warm-up.json"), repeated[runner._folder(inputs[0])])
+    worker.work((str(root / inputs[0]), inputs[0], "warm-up.json"), repeated[worker.folder_of(inputs[0])])
     import dateparser  # its import and English data load once per worker: not a document's cost
 
     dateparser.parse("June 10", languages=["en"])
     SPENT.clear()
     started = time.process_time()
     for rel in inputs:
-        runner._work((str(root / rel), rel, runner.output_paths([rel])[rel]), repeated[runner._folder(rel)])
+        worker.work((str(root / rel), rel, output_paths([rel])[rel]), repeated[worker.folder_of(rel)])
     total = time.process_time() - started
     shutil.rmtree(out)
     print(f"{root}: {len(inputs)} documents, {total / len(inputs) * 1000:.2f} ms CPU per document")

@@ -24,7 +24,7 @@ from pipeline.config import load_config  # noqa: E402
 from pipeline.document import Document  # noqa: E402
 from pipeline.steps.classify.line_model.rows import FEATURES, STACK_FEATURES, STACK_SEPARATOR, feature_rows, stack_rows  # noqa: E402
 from pipeline.steps.flow import STEPS, Context  # noqa: E402
-from pipeline.run.runner import repeated_lines  # noqa: E402
+from pipeline.run.repetition import repeated_lines  # noqa: E402
 
 TOKEN = re.compile(r"\w+")
 PARAMS = {"objective": "binary", "learning_rate": 0.08, "num_leaves": 31, "min_data_in_leaf": 40,

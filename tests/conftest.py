@@ -43,7 +43,7 @@ def read_json(path: Path) -> Any:
 def archive_files(out: Path) -> dict[str, Any]:
     """Every file of an archive but run.jsonl (timestamps): its bytes, and for the state database its contents
     (equal states need not be equal bytes: a database's pages depend on its history)."""
-    from pipeline.run.keys import STATE_FILE
+    from pipeline.archive.paths import STATE_FILE
     from pipeline.run.state import dump
 
     found: dict[str, Any] = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pipeline import clean_text
 from pipeline.config import load_config
 from pipeline.run.runner import run
-from pipeline.archive.shards import with_duplicate_of
+from pipeline.archive.files import with_duplicate_of
 
 TRAPS = [
     'A line that says "duplicate_of": null, in quotes.',

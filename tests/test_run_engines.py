@@ -11,9 +11,11 @@ import pytest
 from conftest import SEEDS, archive_files
 from pipeline.steps.classify.repetition import fingerprint
 from pipeline.config import Config, load_config
+from pipeline.run.worker import init_worker
 from pipeline.run.engines import InProcess, LocalPool, chunked, make_engine
 from pipeline.errors import UsageError
-from pipeline.run.runner import repeated_lines, run
+from pipeline.run.repetition import repeated_lines
+from pipeline.run.runner import run
 
 SITE_LINES = ["Subscribe to the Daily Bugle", "Home | World | Sport | Culture"]
 BODY = ("The {n}th meeting of the harbour board went on for hours, and the members argued about the new "
@@ -86,9 +88,7 @@ def test_repetition_pass_same_in_parallel(corpus: Path, config: Config) -> None:
 
 def _setup(config: Config) -> None:
     """Worker set-up for the first pass alone (no archive folder needed)."""
-    from pipeline.run import runner
-
-    runner._init_worker(config, ".")
+    init_worker(config, ".")
 
 
 @pytest.mark.parametrize(("items", "size", "expected"), [

@@ -18,8 +18,10 @@ from pipeline.cli import cli
 from pipeline.config import build_config, load_config
 from pipeline.errors import UsageError
 from pipeline.run import keys as state
-from pipeline.run.runner import output_paths, run
-from pipeline.run.keys import JOURNAL_FILE, STATE_FILE, locked
+from pipeline.archive.paths import output_paths
+from pipeline.run.runner import run
+from pipeline.archive.paths import JOURNAL_FILE, STATE_FILE
+from pipeline.run.state import locked
 from pipeline.run.state import dump
 
 REPO = Path(__file__).resolve().parent.parent

@@ -287,6 +287,6 @@ def test_run_command_names_the_bad_record(tmp_path: Path) -> None:
 ])
 def test_archive_paths_of_each_kind(inputs: list[str], expected: list[str]) -> None:
     """.gz is not part of the name; an export names a folder (its records go inside); collisions keep the extension."""
-    from pipeline.run.runner import output_paths
+    from pipeline.archive.paths import output_paths
 
     assert [output_paths(inputs)[rel] for rel in inputs] == expected

@@ -7,7 +7,7 @@ from pathlib import Path
 from pipeline.config import Config
 from pipeline.evaluation.score import gold_body, prf, triple
 from pipeline.steps.flow import Context, clean_bytes
-from pipeline.run.runner import repeated_lines
+from pipeline.run.repetition import repeated_lines
 
 
 @dataclass

@@ -10,6 +10,7 @@ articles themselves). Then `pipeline run IN -o OUT --engine dask --scheduler tcp
 """
 from __future__ import annotations
 
+import sys
 import threading
 import uuid
 from collections import deque
@@ -17,6 +18,8 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 from typing import Any, Protocol
+
+from tqdm import tqdm
 
 from pipeline.errors import UsageError
 
@@ -158,3 +161,10 @@ def make_engine(name: str, workers: int, scheduler: str | None = None, initializ
     if name == "dask":
         return DaskEngine(scheduler, workers, initializer, initargs, **options)
     raise UsageError(f"unknown engine {name!r}; valid engines: {', '.join(ENGINES)}")
+
+
+def progress_bar(results: Iterator[Any], total: int, label: str, show: bool) -> Iterator[Any]:
+    """A progress bar with rate and ETA on stderr when `show` (the CLI asks for it on a terminal only)."""
+    if not show:
+        return results
+    return iter(tqdm(results, total=total, unit="doc", desc=label, file=sys.stderr, dynamic_ncols=True))

@@ -9,17 +9,24 @@ previous state once; an unreadable state file means no previous state, so everyt
 """
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
-from contextlib import closing
-from dataclasses import dataclass, field
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
 from pipeline.archive.entry import Entry
 
-from pipeline.run.keys import FORMAT, JOURNAL_FILE, STATE_FILE, delete_archived, present, record_order
+from pipeline.archive.entry import Entry
+from pipeline.archive.paths import STATE_FILE, record_order
+from pipeline.errors import UsageError
+from pipeline.run.keys import export_key
+from pipeline.run.legacy import FORMAT, legacy_state
+from pipeline.run.report import Leftovers
 
 SCHEMA = 2  # PRAGMA user_version of the database; 1 was the JSON manifest
 _TABLE = "(path TEXT PRIMARY KEY, input TEXT NOT NULL, key TEXT NOT NULL, row TEXT NOT NULL, record TEXT, dedup TEXT)"
@@ -27,21 +34,12 @@ _COLUMNS = "path, input, key, row, record, dedup"
 _SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's own files next to the database
 
 
-@dataclass
-class Leftovers:
-    """Archive files of an earlier run that no current input owns."""
-
-    vanished: list[dict[str, str]] = field(default_factory=list)  # their input is gone
-    stale: list[dict[str, str]] = field(default_factory=list)  # their input is still there but failed or moved
-    pruned: list[str] = field(default_factory=list)  # deleted with --prune
-
-
 class State:
     """The previous run's articles and this run's, in OUTPUT/.pipeline-state."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
-        legacy = _legacy(out)
+        legacy = legacy_state(out)
         self.db = _open(out / STATE_FILE)
         if legacy is not None:
             self._import(*legacy)
@@ -67,7 +65,7 @@ class State:
         With `records`, `archive_path` is an export's folder and every entry of `rel` under it counts."""
         found = self.recorded(rel, archive_path, records)
         if records:
-            key = f"{key}:{len(found)}"  # all of the export's records are there (runner: the key of an export)
+            key = export_key(key, len(found))  # all of the export's records are there
         if not found or any(e.input != rel or e.key != key or not present(self.out, p, e) for p, e in found):
             return None
         return found
@@ -199,55 +197,6 @@ def _row(archive_path: str, entry: Entry) -> tuple[str, str, str, str, str | Non
     return archive_path, entry.input, entry.key, json.dumps(entry.row, ensure_ascii=False), dump(entry.record), dump(entry.dedup)
 
 
-def _legacy(out: Path) -> tuple[dict[str, Entry], str] | None:
-    """The articles and format of an older version's JSON state file plus its journal, which are then deleted;
-    None when there is none (an unreadable one counts as empty)."""
-    path = out / STATE_FILE
-    try:
-        with open(path, "rb") as fh:
-            if fh.read(16) == b"SQLite format 3\0":
-                return None
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        text = None
-    journal = out / JOURNAL_FILE
-    if text is None and not journal.exists():
-        return None
-    articles, output = _manifest(text or "")
-    articles.update(_journal(journal))
-    path.unlink(missing_ok=True)
-    journal.unlink(missing_ok=True)
-    return articles, output
-
-
-def _manifest(text: str) -> tuple[dict[str, Entry], str]:
-    """Entries and format of a JSON manifest; missing or unreadable means empty."""
-    try:
-        data = json.loads(text)
-        if data.get("format") == FORMAT:
-            return {path: Entry(**entry) for path, entry in data["articles"].items()}, data.get("output", "json")
-    except (ValueError, TypeError, KeyError, AttributeError):
-        pass
-    return {}, "json"
-
-
-def _journal(path: Path) -> dict[str, Entry]:
-    """The entries an older version's killed run appended; a line cut by the kill is ignored (that article is redone)."""
-    entries: dict[str, Entry] = {}
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return entries
-    for line in lines:
-        try:
-            item = json.loads(line)
-            archive_path = item.pop("archive_path")  # first: Entry(**item) must not see it
-            entries[archive_path] = Entry(**item)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            continue
-    return entries
-
-
 def dump(out: Path) -> dict[str, Any]:
     """The state of the archive in `out` as the JSON manifest of older versions held it (for tests and tools)."""
     state = State(out)
@@ -266,3 +215,44 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
     if entry.dedup is not None:
         item["dedup"] = entry.dedup
     return item
+
+
+def present(out: Path, archive_path: str, entry: Entry) -> bool:
+    """Whether an entry's article is still in place: its file, of the size recorded (a file a killed run rewrote
+    before the parent set its duplicate_of differs). A shard record is checked when read (archive.output.Output.checker)."""
+    if entry.record is not None and "shard" in entry.record:
+        return True
+    try:
+        info = (out / archive_path).stat()
+    except OSError:
+        return False
+    return stat.S_ISREG(info.st_mode) and (entry.record or {}).get("bytes") in (None, info.st_size)
+
+
+def delete_archived(out: Path, archive_path: str) -> None:
+    """Removes one archive file and the folders it leaves empty, never anything above `out`."""
+    target = out / archive_path
+    if not target.resolve().is_relative_to(out.resolve()):
+        return  # a tampered manifest must not make --prune delete anything outside the archive
+    target.unlink(missing_ok=True)
+    parent = target.parent
+    while parent != out and out in parent.parents:
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+        parent = parent.parent
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Holds a lock on the output folder for the run: two runs writing one archive would mix their manifests."""
+    fd = os.open(out, os.O_RDONLY)  # a lock on the folder itself leaves no lock file behind
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(f"another run is writing to {out}; wait for it to finish") from None
+        yield
+    finally:
+        os.close(fd)
