@@ -284,7 +284,7 @@ def test_builtin_rules_keep_the_standard_engine_and_user_rules_get_a_timeout() -
     config = build_config({**EVIL, "limits": {"pattern_seconds": 0.25}})
     rules = {r.name: r for r in config.classify.categories["ad"].rules}
     assert rules.pop("evil")._timeout == 0.25
-    assert rules and all(r._timeout is None for c in config.classify.categories.values() for r in c.rules if r.name != "evil")
+    assert rules and all(r.builtin for c in config.classify.categories.values() for r in c.rules if r.name != "evil")
 
 
 # Lines meant to hit the catalogue, several with non-ASCII letters where `re` and `regex` could differ (\w, \b, case).

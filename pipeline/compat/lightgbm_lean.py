@@ -1,6 +1,13 @@
-"""Keeps worker processes small: their peak RSS, not the parent's, bounds a run's memory."""
+"""LightGBM imported without its optional integrations, by setting `sys.modules[name] = None` for them while it
+imports (Python's documented way to make an import fail, but it leans on lightgbm.compat catching ImportError).
+
+Why: worker processes stay small; their peak RSS, not the parent's, bounds a run's memory. Fallback: a LightGBM
+that needs one of them at import raises there, and the modules are then imported as usual (tests/test_run_memory.py
+checks that a worker stays lean and that the hidden modules import afterwards).
+"""
 from __future__ import annotations
 
+import importlib
 import sys
 
 # lightgbm.compat imports each of these when installed, for its DataFrame, Arrow, scikit-learn and plotting
@@ -10,14 +17,19 @@ LIGHTGBM_EXTRAS = ("pandas", "pyarrow", "sklearn", "dask", "matplotlib", "graphv
 
 
 def import_lightgbm() -> None:
-    """Imports LightGBM without its optional integrations (those not imported yet); later imports of them work."""
+    """Imports LightGBM without its optional integrations (those not imported yet); later imports of them work.
+    A LightGBM that cannot import without one of them is imported as usual."""
     if "lightgbm" in sys.modules:
         return
     hidden = [name for name in LIGHTGBM_EXTRAS if name not in sys.modules]
     for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment]  # `import name` raises ImportError, as if not installed
     try:
-        import lightgbm  # noqa: F401
+        importlib.import_module("lightgbm")
+    except ImportError:  # the fallback: forget the half-imported package and import it with everything
+        for name in [m for m in sys.modules if m == "lightgbm" or m.startswith("lightgbm.")]:
+            del sys.modules[name]
     finally:
         for name in hidden:
             del sys.modules[name]
+    importlib.import_module("lightgbm")

@@ -81,24 +81,24 @@ def build_config(data: dict[str, Any] | None, source: str = "config") -> Config:
         user = Config.model_validate(data)
     except ValidationError as exc:
         problems = _problems(exc, Config)
-    catalogue = {name: Category.model_validate(spec) for name, spec in builtin_catalogue().items()}
+    catalogue = {name: Category.model_validate({**spec, "rules": [{**rule, "builtin": True} for rule in spec.get("rules", [])]},
+                                                context={"package": True})
+                 for name, spec in builtin_catalogue().items()}
     problems += _disable_problems(_user_disables(data), catalogue)
     if problems or user is None:
         raise ConfigError(problems, source)
-    _set_timeouts(catalogue, user)
+    _set_timeouts(user)
     merged = {name: _extend(catalogue.get(name, Category()), cat) for name, cat in user.classify.categories.items()}
     user.classify.categories = {**catalogue, **merged}
     return user
 
 
-def _set_timeouts(catalogue: dict[str, Category], user: Config) -> None:
-    """Built-in patterns keep the standard engine; user patterns get limits.pattern_seconds (see Rule._timeout)."""
-    for category in catalogue.values():
-        for rule in category.rules:
-            rule._timeout = None
+def _set_timeouts(user: Config) -> None:
+    """User patterns get limits.pattern_seconds (see Rule._timeout); built-in ones keep the standard engine."""
     for category in user.classify.categories.values():
         for rule in category.rules:
-            rule._timeout = user.limits.pattern_seconds
+            if not rule.builtin:
+                rule._timeout = user.limits.pattern_seconds
 
 
 def _extend(base: Category, user: Category) -> Category:

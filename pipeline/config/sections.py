@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, Literal
 
 import regex
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from pipeline.errors import ConfigError
 
@@ -83,10 +83,19 @@ class Rule(Section):
     pattern: str | None = None
     max_words: int | None = Field(None, ge=1)  # longer lines never match: prose mentioning a phrase is not boilerplate
     ends_article: bool = False  # what follows this line, after the body, is boilerplate too
+    # A rule of the reviewed built-in catalogue keeps the standard `re` engine; set by build_config, never by a
+    # config file, and left out of the config's digest (which it does not change).
+    builtin: bool = Field(False, exclude=True)
     # Seconds one search may take; user patterns run on the `regex` engine with this timeout, so a pattern that
-    # backtracks catastrophically fails its document instead of hanging the run. None marks the reviewed
-    # built-in catalogue, which keeps the standard `re` engine (set by build_config, never by config.yaml).
-    _timeout: float | None = PrivateAttr(PATTERN_SECONDS)
+    # backtracks catastrophically fails its document instead of hanging the run (set by build_config).
+    _timeout: float = PrivateAttr(PATTERN_SECONDS)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _builtin_not_given(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, dict) and "builtin" in data and not (info.context or {}).get("package"):
+            raise ValueError("'builtin' is set by the package for its own catalogue, not by a config file")
+        return data
 
     @field_validator("pattern")
     @classmethod

@@ -1,0 +1,1 @@
+"""`pipeline eval`: a folder cleaned in memory and scored against gold bodies (the benchmark's shingle metric)."""

@@ -12,9 +12,8 @@ import unicodedata
 from functools import lru_cache
 
 import ftfy
-from ftfy import chardata
-from ftfy.badness import BADNESS_RE
 
+from pipeline.compat import ftfy_internals, re_internals
 from pipeline.config import RepairConfig
 from pipeline.document import Document
 
@@ -54,8 +53,7 @@ def fixer_config(config: RepairConfig) -> ftfy.TextFixerConfig:
 
 def _item_chars(op: object, arg: object) -> frozenset[str] | None:
     """Characters one mandatory regex item matches (a literal or a plain class), or None when unknown."""
-    from re import _constants as c  # type: ignore[attr-defined]
-
+    c = re_internals.C
     if op is c.LITERAL:
         return frozenset(chr(arg))  # type: ignore[arg-type]
     if op is not c.IN:
@@ -84,11 +82,12 @@ def mojibake_chars() -> frozenset[str] | None:
     alternative we take its rarest mandatory character class. A line with none of them is not "bad",
     so ftfy's encoding fixer leaves it alone.
     """
-    from re import _constants as c, _parser  # type: ignore[attr-defined]
-
+    badness = ftfy_internals.badness_pattern()
+    if badness is None:
+        return None
     try:
-        tree = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
-        if len(tree) != 1 or tree[0][0] is not c.BRANCH:
+        tree = re_internals.parse(badness.pattern, badness.flags)
+        if len(tree) != 1 or tree[0][0] is not re_internals.C.BRANCH:
             return None
         out: set[str] = set()
         for alternative in tree[0][1][1]:
@@ -111,12 +110,13 @@ def trigger_re(config: RepairConfig) -> re.Pattern[str] | None:
             return None
         chars |= moji | set(map(chr, range(0x80, 0xA0)))
     chars |= set("\r\u2028\u2029\x85\x1b")  # line breaks, terminal escapes
-    if config.remove_control:
-        chars |= set(map(chr, chardata.CONTROL_CHARS))
-    if config.fix_latin_ligatures:
-        chars |= set(map(chr, chardata.LIGATURES))
-    if config.fix_character_width:
-        chars |= set(map(chr, chardata.WIDTH_MAP))
+    for enabled, table in ((config.remove_control, "CONTROL_CHARS"), (config.fix_latin_ligatures, "LIGATURES"),
+                           (config.fix_character_width, "WIDTH_MAP")):
+        if enabled:
+            found = ftfy_internals.char_table(table)
+            if found is None:
+                return None
+            chars |= found
     if config.uncurl_quotes:
         chars |= set("ʼ\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f")
     body = "".join(sorted(re.escape(ch) for ch in chars))

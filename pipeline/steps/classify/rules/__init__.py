@@ -5,9 +5,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from re import _compiler, _constants as C, _parser  # type: ignore[attr-defined]
 
 import regex
+
+from pipeline.compat.re_internals import C, SubPattern, compile_tree, parse
 
 from pipeline.config import Category, Rule
 from pipeline.errors import InputError
@@ -47,7 +48,7 @@ def _contains(rule: Rule) -> Predicate:
 
 
 def _pattern(rule: Rule) -> Predicate:
-    if rule._timeout is None:  # the reviewed built-in catalogue: the standard engine
+    if rule.builtin:  # the reviewed built-in catalogue: the standard engine
         compiled = re.compile(rule.pattern or "", re.IGNORECASE)
         # A pattern that can only match at the start gives the same answer with `match`, which does not try
         # (and fail) at every other position of a long line first.
@@ -66,7 +67,7 @@ def anchored(pattern: str) -> bool:
     """True when every match of `pattern` (under re.IGNORECASE) starts at the beginning of the text: each branch
     opens with ^ or \\A, and no MULTILINE flag makes ^ match after a newline."""
     try:
-        parsed = _parser.parse(pattern, re.IGNORECASE)
+        parsed = parse(pattern, re.IGNORECASE)
     except Exception:  # noqa: BLE001 - the compile step reports bad patterns; here it is only not anchored
         return False
     return not parsed.state.flags & re.MULTILINE and _starts_anchored(parsed)
@@ -79,7 +80,10 @@ def rest_first(pattern: str) -> re.Pattern[str] | None:
     At the start of a line both say yes or no alike, but a look-around such as (?=.*\\d) or (?!.*\\bthe\\b) reads
     the whole line every time, while the rest usually fails at its first characters.
     """
-    parsed = _parser.parse(pattern, re.IGNORECASE)
+    try:
+        parsed = parse(pattern, re.IGNORECASE)
+    except re.error:  # no parser at hand: the pattern as written serves
+        return None
     items = parsed.data
     k = 1
     while k < len(items) and items[k][0] in (C.ASSERT, C.ASSERT_NOT):
@@ -87,21 +91,21 @@ def rest_first(pattern: str) -> re.Pattern[str] | None:
     if not (items[0][0] is C.AT and items[0][1] in (C.AT_BEGINNING, C.AT_BEGINNING_STRING) and 1 < k < len(items)) \
             or _refers_back(items):
         return None
-    parsed.data = [items[0], (C.ASSERT, (1, _parser.SubPattern(parsed.state, items[k:]))), *items[1:k]]
+    parsed.data = [items[0], (C.ASSERT, (1, SubPattern(parsed.state, items[k:]))), *items[1:k]]
     try:
-        return _compiler.compile(parsed, re.IGNORECASE)
+        return compile_tree(parsed, re.IGNORECASE)
     except Exception:  # noqa: BLE001 - a tree the compiler does not take back: the pattern as written serves
         return None
 
 
 def _refers_back(items: Any) -> bool:
     """True when a parse tree (or any part of one) holds a back-reference to a group."""
-    if isinstance(items, (list, tuple, _parser.SubPattern)):
+    if isinstance(items, (list, tuple, SubPattern)):
         return any(_refers_back(item) for item in items)
     return items is C.GROUPREF or items is C.GROUPREF_EXISTS
 
 
-def _starts_anchored(items: _parser.SubPattern) -> bool:
+def _starts_anchored(items: SubPattern) -> bool:
     """True when the first thing `items` matches is the beginning of the text, in every branch."""
     if not len(items):
         return False
@@ -188,7 +192,7 @@ class Matcher:
                 match = Match(cat_name, f"{cat_name}.{rule.name}", rule.ends_article)
                 literals = required(rule.pattern or "") if rule.kind == "pattern" else None
                 at_start = None
-                if rule.kind == "pattern" and not literals and rule._timeout is None:
+                if rule.kind == "pattern" and not literals and rule.builtin:
                     literals = required_away_from_start(rule.pattern or "", _starts_anchored)
                     at_start = _match_at_start(rule) if literals else None
                 if literals:

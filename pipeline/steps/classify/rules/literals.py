@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from re import _casefix, _constants as C, _parser  # type: ignore[attr-defined]
 
 import ahocorasick
+
+from pipeline.compat.re_internals import C, SubPattern, extra_cases, parse
 
 MIN_LENGTH = 3  # a shorter ASCII literal is in most lines, so the rule is then always run; '©' or '…' is rare
 
 # Characters sre folds together beyond simple lower-casing (s and long s, sigma and final sigma...),
 # each mapped to one representative.
-_CANONICAL = {c: min(c, *extra) for c, extra in _casefix._EXTRA_CASES.items() if min(c, *extra) != c}
-_NEEDS_CANONICAL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CANONICAL) + "]")
+_CANONICAL = {c: min(c, *extra) for c, extra in extra_cases().items() if min(c, *extra) != c}
+_NEEDS_CANONICAL = re.compile("[" + "".join(re.escape(chr(c)) for c in _CANONICAL) + "]") if _CANONICAL else None
 
 _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
 Literals = frozenset[str]
@@ -31,7 +32,7 @@ def fold(text: str) -> str:
     if "\u0130" in text:  # str.lower() makes it 'i' + U+0307; the regex engine compares it as 'i'
         text = text.replace("\u0130", "i")
     low = text.lower()
-    return low.translate(_CANONICAL) if _NEEDS_CANONICAL.search(low) is not None else low
+    return low.translate(_CANONICAL) if _NEEDS_CANONICAL is not None and _NEEDS_CANONICAL.search(low) is not None else low
 
 
 def _best(candidates: Iterable[Literals | None]) -> Literals | None:
@@ -40,7 +41,7 @@ def _best(candidates: Iterable[Literals | None]) -> Literals | None:
     return max(found, key=lambda s: (min(map(len, s)), -len(s))) if found else None
 
 
-def _required(items: _parser.SubPattern) -> Literals | None:
+def _required(items: SubPattern) -> Literals | None:
     """Literals of which every match of `items` contains one, or None when none is known."""
     candidates: list[Literals | None] = []
     run: list[str] = []
@@ -71,16 +72,16 @@ def _required(items: _parser.SubPattern) -> Literals | None:
 def required(pattern: str) -> Literals | None:
     """Folded literals of which every re.IGNORECASE match of `pattern` holds one; None if too short to help."""
     try:
-        return _folded(_required(_parser.parse(pattern, re.IGNORECASE)))
+        return _folded(_required(parse(pattern, re.IGNORECASE)))
     except Exception:  # noqa: BLE001 - an unparseable or unusual pattern is simply always run
         return None
 
 
-def required_away_from_start(pattern: str, anchored: Callable[[_parser.SubPattern], bool]) -> Literals | None:
+def required_away_from_start(pattern: str, anchored: Callable[[SubPattern], bool]) -> Literals | None:
     """Folded literals of which every re.IGNORECASE match of `pattern` that does not start the text holds one: those
     of its top-level branches that are not `anchored`; None when every branch is, or one of the others has none."""
     try:
-        parsed = _parser.parse(pattern, re.IGNORECASE)
+        parsed = parse(pattern, re.IGNORECASE)
     except Exception:  # noqa: BLE001 - as in `required`
         return None
     if parsed.state.flags & re.MULTILINE:

@@ -1,0 +1,107 @@
+"""Every private API the package leans on has a fallback that gives the same results: without re's parser (no rule
+pre-filter, no anchoring shortcut, no repair gate), without ftfy's tables, without py3langid's layout."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import ftfy
+import pytest
+import yaml
+from py3langid import langid
+
+from pipeline.compat import ftfy_internals, langid_internals, re_internals
+from pipeline.config import RepairConfig, load_config
+from pipeline.steps.classify import language
+from pipeline.steps.classify.rules import Matcher
+from pipeline.steps.classify.rules.literals import required
+from pipeline.steps.repair import fix_text, fixer_config, mojibake_chars, trigger_re
+from pipeline.steps.text import words
+
+REPO = Path(__file__).resolve().parent.parent
+CASES = yaml.safe_load((REPO / "tests" / "data" / "rule_cases.yaml").read_text(encoding="utf-8"))
+LINES = sorted({line.strip() for path in (REPO / "seeds").glob("*.txt")
+                for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+               | {case["text"] for cases in CASES.values() for case in cases})
+MOJIBAKE = ["CafÃ© au lait â€” â€œquotedâ€\x9d", "plain ascii line", "ï¬\x81ne ligature and ＦＵＬＬ width", "naÃ¯ve\r\nrÃ©sumÃ©"]
+
+
+def _verdicts(matcher: Matcher) -> list[tuple[str, str] | None]:
+    """The (category, rule) each line matches, or None."""
+    found = [matcher.match(line, len(words(line))) for line in LINES]
+    return [(m.category, m.rule) if m else None for m in found]
+
+
+def test_matcher_without_re_internals_gives_the_same_verdicts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No parser: no literal pre-filter and no anchored shortcuts, the same match on every line."""
+    categories = load_config(None).classify.categories
+    fast = _verdicts(Matcher(categories))
+    monkeypatch.setattr(re_internals, "AVAILABLE", False)
+    assert required(r"\bsubscribe to our newsletter") is None
+    assert _verdicts(Matcher(categories)) == fast
+    assert any(fast)
+
+
+@pytest.mark.parametrize("missing", ["re", "ftfy"])
+def test_repair_without_its_gate_is_exactly_ftfy(monkeypatch: pytest.MonkeyPatch, missing: str) -> None:
+    """Without re's parser or ftfy's detector there is no gate: ftfy sees the whole text, with the same output."""
+    config = RepairConfig(fix_latin_ligatures=True, fix_character_width=True)
+    assert trigger_re(config) is not None
+    if missing == "re":
+        monkeypatch.setattr(re_internals, "AVAILABLE", False)
+    else:
+        monkeypatch.setattr(ftfy_internals, "BADNESS_RE", None)
+    mojibake_chars.cache_clear()
+    trigger_re.cache_clear()
+    try:
+        assert trigger_re(config) is None
+        for text in MOJIBAKE:
+            assert fix_text(text, config) == ftfy.fix_text(text, fixer_config(config))
+    finally:
+        mojibake_chars.cache_clear()
+        trigger_re.cache_clear()
+
+
+def test_char_table_of_another_shape_is_no_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chardata table that is gone or of another type gives None, never a wrong set."""
+    assert ftfy_internals.char_table("LIGATURES")
+    assert ftfy_internals.char_table("NO_SUCH_TABLE") is None
+    monkeypatch.setattr(ftfy_internals, "chardata", None)
+    assert ftfy_internals.char_table("LIGATURES") is None
+
+
+def test_language_without_the_fast_walk_is_py3langid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A py3langid whose tables FastIdentifier cannot read: its own identifier, with the same answers."""
+    texts = [line for line in LINES if len(line) > 40][:30]
+    fast = [language.identify_language(text)[0] for text in texts]
+
+    def unreadable(*args: object, **kwargs: object) -> None:
+        raise AttributeError("another layout")
+
+    monkeypatch.setattr(langid_internals.FastIdentifier, "from_model_file", unreadable)
+    language._identifier.cache_clear()
+    try:
+        assert type(language._identifier()) is langid.LanguageIdentifier
+        assert [language.identify_language(text)[0] for text in texts] == fast
+    finally:
+        language._identifier.cache_clear()
+
+
+LEAN_FALLBACK = """
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("lean", sys.argv[1])
+lean = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(lean)
+lean.LIGHTGBM_EXTRAS = ("numpy",) + lean.LIGHTGBM_EXTRAS  # one it cannot import without
+lean.import_lightgbm()
+import lightgbm
+print(hasattr(lightgbm, "Booster"), "numpy" in sys.modules)
+"""
+
+
+def test_lightgbm_that_needs_a_hidden_module_imports_as_usual() -> None:
+    """The lean import falls back to a plain one when LightGBM cannot import without a module it hides."""
+    path = REPO / "pipeline" / "compat" / "lightgbm_lean.py"
+    done = subprocess.run([sys.executable, "-c", LEAN_FALLBACK, str(path)], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True"]
