@@ -50,7 +50,7 @@ def _valid_keys(model: type[BaseModel], path: tuple[Any, ...]) -> list[str]:
         current = next((a for a in candidates if isinstance(a, type) and issubclass(a, BaseModel)), None)
         if current is None and args:
             current = next((a for a in typing.get_args(args[0]) if isinstance(a, type) and issubclass(a, BaseModel)), None)
-    return sorted(getattr(current, "model_fields", {}))
+    return sorted(name for name, info in getattr(current, "model_fields", {}).items() if not info.exclude)  # not `builtin`
 
 
 def builtin_catalogue() -> dict[str, Any]:
