@@ -25,5 +25,13 @@ class InputError(PipelineError):
         super().__init__(f"{path}: {reason}")
 
 
+class BinaryInputError(InputError):
+    """An input is binary, not text; `kind` names its format when its signature is known ("a PNG image")."""
+
+    def __init__(self, path: str, reason: str, kind: str = "") -> None:
+        super().__init__(path, reason)
+        self.kind = kind
+
+
 class UsageError(PipelineError):
     """The command line asked for something impossible (missing folder, bad combination)."""

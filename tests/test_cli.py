@@ -64,10 +64,10 @@ def test_run_with_binary_input(tmp_path: Path) -> None:
     """A binary input fails alone: exit 1, an `Error:` line naming it, the rest archived, run.jsonl lists it."""
     result = invoke("run", str(_inputs(tmp_path, binary=True)), "-o", "out", "-q", "-w", "2")
     assert result.exit_code == 1
-    assert result.stderr == "Error: image.txt: binary content (NUL bytes); not a text file\n"
+    assert result.stderr == "Error: image.txt: binary content: a PNG image; not a text file\n"
     report = read_json(Path("out/run.jsonl"))
     assert (report["inputs"], report["archived"]) == (3, 2)
-    assert report["failed"] == [{"path": "image.txt", "reason": "binary content (NUL bytes); not a text file"}]
+    assert report["failed"] == [{"path": "image.txt", "reason": "binary content: a PNG image; not a text file"}]
     index = [json.loads(line) for line in Path("out/index.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [row["path"] for row in index] == ["000_c980ba18da8d4d43.txt", "sub/b.txt"]
     assert not Path("out/image.json").exists()
@@ -109,7 +109,7 @@ def test_clean_binary_file_exits_1(tmp_path: Path) -> None:
     """`clean` on a binary file fails with exit 1 and says why."""
     Path("x.bin").write_bytes(b"\x00\x01\x02")
     result = invoke("clean", "x.bin")
-    assert (result.exit_code, result.stderr) == (1, "Error: x.bin: binary content (NUL bytes); not a text file\n")
+    assert (result.exit_code, result.stderr) == (1, "Error: x.bin: binary content: 100.0% NUL and control bytes (text has at most 1%); not a text file\n")
 
 
 def test_check_config_ok() -> None:

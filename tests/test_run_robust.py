@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import codecs
+import gzip
+import io
 import json
 import os
+import random
 import re
+import sys
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +21,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.config import build_config, builtin_catalogue, load_config
-from pipeline.errors import ConfigError, InputError
+from pipeline.errors import BinaryInputError, ConfigError, InputError
 from pipeline.steps.limits import deadline, line_count
 from pipeline.steps.flow import Context, clean_bytes
 from pipeline.run.runner import run
@@ -68,8 +73,8 @@ FAILING = {
 FAILED = {
     "empty.txt": r"^empty file$",
     "blank.txt": r"^blank: ",
-    "image.txt": r"binary content",
-    "nul.txt": r"binary content",
+    "image.txt": r"^binary content: a PNG image; not a text file$",
+    "nul.txt": r"^binary content: 11\.5% NUL and control bytes \(text has at most 1%\); not a text file$",
     "huge_line.txt": r"too large: 52,428,800 bytes > limits\.max_bytes",
     "million_lines.txt": r"too many lines: 1,000,001 > limits\.max_lines",
     "loop.txt": r"symlink loop",
@@ -227,6 +232,67 @@ def test_usage_errors_exit_two_without_traceback(tmp_path: Path, monkeypatch: py
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["run", *args])
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+# --- almost right: stray NULs, UTF-16 without a BOM, pages nested deeper than the HTML parser goes ---------
+
+def with_nuls(text: str, count: int) -> bytes:
+    """UTF-8 bytes of `text` with `count` NUL bytes spread through it, as database dumps leave them."""
+    raw = text.encode()
+    step = len(raw) // (count + 1)
+    return b"\x00".join(raw[i * step:(i + 1) * step] for i in range(count)) + b"\x00" + raw[count * step:]
+
+
+def nested(depth: int) -> bytes:
+    """An HTML page whose article paragraphs sit `depth` <div>s deep (page builders nest hundreds)."""
+    body = "".join(f"<p>{p}</p>" for p in ARTICLE.split("\n\n"))
+    return f"<html><body>{'<div class=wrap>' * depth}{body}{'</div>' * depth}</body></html>".encode()
+
+
+@pytest.mark.parametrize(("name", "raw"), [
+    ("nul3.txt", with_nuls(ARTICLE, 3)),
+    ("utf16le_nobom.txt", ARTICLE.encode("utf-16-le")),
+    ("utf16be_nobom.txt", ARTICLE.encode("utf-16-be")),
+    ("utf32le_nobom.txt", ARTICLE.encode("utf-32-le")),
+    ("deep.html", nested(3000)),
+    ("deep_300.html", nested(300)),
+])
+def test_an_almost_right_input_is_archived_with_its_text(name: str, raw: bytes) -> None:
+    art = clean_bytes(raw, name, Context(build_config({"classify": {"repetition": {"enabled": False}}})))
+    assert art["text"] == ARTICLE.strip()
+    assert art["source"]["nul_bytes"] == (3 if name == "nul3.txt" else 0)
+
+
+def test_a_deep_page_stopped_by_a_limit_names_it() -> None:
+    """Flattening is bounded by the document's limits; the reason is the limit, never 'blank'."""
+    ctx = Context(build_config({"limits": {"max_seconds": 0.05}}))
+    with pytest.raises(InputError, match=r"took longer than limits\.max_seconds \(0\.05 s\).*raise the limit"):
+        clean_bytes(nested(100_000), "deeper.html", ctx)
+
+
+def zipped() -> bytes:
+    """A real ZIP archive holding a text file."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("article.txt", ARTICLE)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "raw", "kind"), [
+    ("image.txt", PNG, "a PNG image"),
+    ("report.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n", "a PDF document"),
+    ("bundle.txt", zipped(), "a ZIP archive"),
+    ("article.txt", gzip.compress(ARTICLE.encode()), "gzip data"),
+    ("python.txt", Path(sys.executable).resolve().read_bytes()[:65536], "an ELF executable"),
+    ("noise.txt", random.Random(1).randbytes(4096), ""),
+    ("nul.txt", b"some text\x00\x00\x00 and NUL bytes", ""),
+    ("broken.txt", with_nuls(ARTICLE, 3).replace(b"the", b"\xff\xfe\x81"), ""),
+], ids=["png", "pdf", "zip", "gzip", "elf", "random", "mostly-nul", "nul-and-undecodable"])
+def test_a_binary_input_is_refused_with_its_kind(name: str, raw: bytes, kind: str) -> None:
+    with pytest.raises(BinaryInputError) as caught:
+        clean_bytes(raw, name, Context(load_config(None)))
+    assert (caught.value.path, caught.value.kind) == (name, kind)
+    assert re.match(rf"binary content: {re.escape(kind) if kind else '.*'}; not a text file", caught.value.reason)
 
 
 # --- limits -------------------------------------------------------------------------------------------

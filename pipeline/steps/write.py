@@ -53,10 +53,15 @@ def article(doc: Document, config: Config, config_sha256: str) -> dict[str, Any]
     }
 
 
+_WIDE = ("utf-16", "utf_16", "utf-32", "utf_32")  # encodings whose characters hold NUL bytes
+
+
 def source(doc: Document) -> dict[str, Any]:
-    """Where an article came from; `record` is null but for a record of an export (same keys always: columnar tools)."""
+    """Where an article came from; `record` is null but for a record of an export (same keys always: columnar tools).
+
+    `nul_bytes`: the stray NULs dropped when decoding (steps/read/decode.py); none in UTF-16/32, where they are text."""
     return {"path": doc.path, "record": doc.record, "sha256": hashlib.sha256(doc.raw).hexdigest(), "encoding": doc.encoding,
-            "bytes": len(doc.raw)}
+            "bytes": len(doc.raw), "nul_bytes": 0 if doc.encoding.startswith(_WIDE) else doc.raw.count(b"\x00")}
 
 
 def stats(paragraphs: list[str], words_per_minute: int) -> dict[str, int]:

@@ -7,27 +7,28 @@ from charset_normalizer import from_bytes
 
 from pipeline.config import ReadConfig
 from pipeline.document import Document
-from pipeline.errors import InputError
+from pipeline.errors import BinaryInputError, InputError
+from pipeline.steps.read.binary import HINTS, MAX_CONTROL_SHARE, control_share, signature, wide
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
-def looks_binary(data: bytes) -> bool:
-    """True for bytes that are no text in any encoding we read (NUL bytes outside UTF-16/32)."""
-    return b"\x00" in data[:8192]
-
-
 def decode(data: bytes, config: ReadConfig) -> tuple[str, str]:
-    """Returns (text, encoding name): BOM first, then strict UTF-8, then a charset detector, then the fallback."""
+    """Returns (text, encoding name): BOM first, then strict UTF-8, then a charset detector, then the fallback.
+
+    Raises BinaryInputError (without a path) for bytes that are no text; stray NUL bytes are dropped."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             text = data.decode(name, errors="replace")
             if text.count("\ufffd") <= len(text) // 100:  # a file cut mid-character or a stray byte: keep the text
                 return text, name
             break  # too broken to be that encoding after all: read it as if there were no BOM
-    if looks_binary(data):
-        raise ValueError("binary content (NUL bytes); not a text file")
+    kind = signature(data)
+    if kind:
+        raise BinaryInputError("", f"binary content: {kind}; not a text file{HINTS.get(kind, '')}", kind)
+    if b"\x00" in data:
+        return _with_nuls(data, config)
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -37,6 +38,26 @@ def decode(data: bytes, config: ReadConfig) -> tuple[str, str]:
         if detected is not None:
             return detected
     return data.decode(config.fallback_encoding, errors="replace"), config.fallback_encoding
+
+
+def _with_nuls(data: bytes, config: ReadConfig) -> tuple[str, str]:
+    """Bytes holding NULs: UTF-16/32 without a BOM, or a text with a few stray NULs (dropped), else binary."""
+    found = wide(data)
+    if found is not None:
+        return found
+    share = control_share(data)
+    if share > MAX_CONTROL_SHARE:
+        raise BinaryInputError("", f"binary content: {share:.1%} NUL and control bytes (text has at most "
+                                   f"{MAX_CONTROL_SHARE:.0%}); not a text file")
+    data = data.replace(b"\x00", b"")  # the article's source.nul_bytes says how many
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    detected = _detect(data, config.fallback_encoding)
+    if detected is None:
+        raise BinaryInputError("", "binary content: NUL bytes, and the rest is no text in any encoding; not a text file")
+    return detected
 
 
 def _detect(data: bytes, fallback: str) -> tuple[str, str] | None:
@@ -72,6 +93,8 @@ def read(doc: Document, config: ReadConfig) -> Document:
     else:
         try:
             text, encoding = decode(doc.raw, config)
+        except BinaryInputError as exc:
+            raise BinaryInputError(doc.path, exc.reason, exc.kind) from None
         except (ValueError, UnicodeDecodeError, LookupError) as exc:
             raise InputError(doc.path, str(exc)) from None
     if not text.strip():

@@ -17,7 +17,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline.config import Config, JsonKeys
-from pipeline.errors import InputError
+from pipeline.errors import BinaryInputError, InputError
+from pipeline.steps.limits import document_limits
 from pipeline.steps.read.decode import decode, normalise_newlines
 from pipeline.steps.read.markup import front_matter, html_page, html_text, markdown_text
 from pipeline.steps.read.records import Given, Record
@@ -44,7 +45,10 @@ def records(rel: str, raw: bytes, config: Config) -> list[Record]:
     """The records of one input; raises InputError when the whole input is unusable."""
     if rel.lower().endswith(".gz"):
         raw = gunzip(raw, rel, config.limits.max_export_bytes if multi(rel) else config.limits.max_bytes)
-    return READERS[kind(rel)](raw, rel, config)
+    if multi(rel):
+        return READERS[kind(rel)](raw, rel, config)
+    with document_limits(raw, rel, config.limits):  # a page is parsed here: bounded like its cleaning
+        return READERS[kind(rel)](raw, rel, config)
 
 
 def gunzip(raw: bytes, rel: str, max_bytes: int) -> bytes:
@@ -73,6 +77,8 @@ def _decoded(raw: bytes, rel: str, config: Config) -> tuple[str, str]:
     """Text and encoding of a markup file; the same reasons as the `read` step when it is no text."""
     try:
         text, encoding = decode(raw, config.read)
+    except BinaryInputError as exc:
+        raise BinaryInputError(rel, exc.reason, exc.kind) from None
     except (ValueError, UnicodeDecodeError, LookupError) as exc:
         raise InputError(rel, str(exc)) from None
     return normalise_newlines(text), encoding

@@ -14,6 +14,7 @@ from lxml.etree import ParserError
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from pipeline.steps.read.deep_html import flatten, too_deep
 from pipeline.steps.read.records import Given
 
 _MD = MarkdownIt("commonmark", {"html": True})
@@ -96,9 +97,14 @@ def html_page(html: str) -> tuple[str, dict[str, list[Given]]]:
 
 
 def _parse(html: str) -> Any:
-    """The lxml tree of `html`, or None for a document with no elements."""
+    """The lxml tree of `html`, or None for a document with no elements; a page deeper than libxml2 goes is flattened."""
+    parser = lxml.html.HTMLParser(encoding="utf-8")
     try:
-        return lxml.html.document_fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
+        if too_deep(parser.error_log):  # libxml2 stopped there and dropped the rest of the page
+            tree = lxml.html.document_fromstring(flatten(html).encode("utf-8"),
+                                                 parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
+        return tree
     except (ParserError, ValueError):
         return None
 
