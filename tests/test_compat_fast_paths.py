@@ -21,8 +21,9 @@ from pipeline.config import load_config
 from pipeline.compat.langid_internals import FastIdentifier
 from pipeline.steps.classify.language import _identifier
 from pipeline.steps.text import words
-from pipeline.steps.classify.rules import Match, Matcher, _starts_anchored, anchored, normalise, rest_first
-from pipeline.steps.classify.rules.literals import LiteralFilter, fold, required, required_away_from_start
+from pipeline.steps.classify.rules import Match, Matcher, _starts_anchored, anchored, rest_first
+from pipeline.steps.text import normalise
+from pipeline.steps.classify.rules.literals import LiteralFilter, ignorecase_fold as fold, required, required_away_from_start
 from pipeline.archive.entry import Entry
 from pipeline.run.state import State, dump
 

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from pipeline.config import Category, load_config
 from pipeline.steps.text import words
-from pipeline.steps.classify.rules import Matcher, anchored, normalise
+from pipeline.steps.classify.rules import Matcher, anchored
+from pipeline.steps.text import normalise
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import heapq
-import re
 import sqlite3
 import zlib
 from functools import lru_cache
@@ -21,8 +20,8 @@ import numpy as np
 
 from pipeline.config import DedupConfig
 from pipeline.errors import ConfigError
+from pipeline.steps.text import TOKEN
 
-WORD = re.compile(r"\w+")
 SEED = 1  # datasketch's default: the permutations, hence the signatures, are the same in every process
 # crc32 instead of datasketch's default sha1: 6x faster per n-gram, and a 32-bit value is all the scheme keeps.
 SCHEME = "affine32"  # datasketch 2's default hashing scheme; 32-bit values, stored as 4 bytes each
@@ -40,7 +39,7 @@ def _permutations(num_perm: int) -> Any:
 def shingle_hashes(text: str, n: int) -> list[int]:
     """CRC-32 of each case-folded word n-gram of the text (of the whole text when it has fewer than n words), repeats
     included: a minimum does not mind them."""
-    words = WORD.findall(text.casefold())
+    words = TOKEN.findall(text.casefold())
     if not words:
         return []
     data = " ".join(words).encode("utf-8")

@@ -5,17 +5,17 @@ The same metric as the public article-extraction benchmark, so figures compare w
 from __future__ import annotations
 
 import json
-import re
 import statistics
 from collections import Counter
 from pathlib import Path
 
-_TOKEN = re.compile(r"\w+")
+from pipeline.steps.text import TOKEN
+
 
 
 def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
     """Multiset of token n-grams."""
-    tokens = _TOKEN.findall(text or "")
+    tokens = TOKEN.findall(text or "")
     return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i:i + n])
 
 

@@ -1,13 +1,20 @@
-"""Plain-text helpers every step shares: the one word pattern, list bullets, letters, sentence ends."""
+"""Plain-text helpers every step shares: the word patterns, list bullets, letters, sentence ends, and the two keys
+lines are compared under (fold for headlines, normalise for rule phrases and repetition)."""
 from __future__ import annotations
 
 import re
 
-WORD = re.compile(r"\w+(?:['’]\w+)*")  # the one definition of a word, for every count and feature
+from pipeline.steps.memo import per_document
+
+WORD = re.compile(r"\w+(?:['’]\w+)*")  # a word, apostrophes inside it kept: every count and feature of the steps
+TOKEN = re.compile(r"\w+")  # a run of word characters: the shingles of dedup, the benchmark metric, the model's dup check
 BULLET = re.compile(r"^([-*•·▪►–—]|\d{1,3}[.)])\s")  # list items: dashes, bullets, "1." or "1)"
 _TERMINAL = re.compile(r"[.!?…:;]['\"”’»)\]]*$|[。！？]$")  # the definition ends_sentence implements
 _LATIN_TERMINAL, _CLOSING, _CJK_TERMINAL = ".!?…:;", "'\"”’»)]", "。！？"
 LETTER = re.compile(r"[^\W\d_]")
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+_QUOTES = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "}
+_QUOTE_PAIRS = tuple(_QUOTES.items())  # no replacement is itself replaced, so the order does not matter
 
 
 def words(text: str) -> list[str]:
@@ -34,3 +41,23 @@ def ends_sentence(text: str) -> bool:
 def has_letters(text: str) -> bool:
     """True when the line holds at least one letter."""
     return LETTER.search(text) is not None
+
+
+@per_document
+def fold(text: str | None) -> str:
+    """Text compared case-, space- and quote-insensitively (headlines against the page title)."""
+    text = text or ""
+    for char, plain in _QUOTE_PAIRS:  # str.translate() with a dict is 20x slower on non-ASCII text
+        if char in text:
+            text = text.replace(char, plain)
+    return " ".join(text.split()).casefold()  # str.split() and re's \s agree on what is white space
+
+
+@per_document
+def normalise(text: str) -> str:
+    """Lower-cased, bullets and punctuation trimmed from both ends, spaces collapsed: phrases compare by their words."""
+    low = text.lower()
+    if not (low[:1].isalnum() and low[-1:].isalnum()):  # [\W_] is exactly "not str.isalnum()"
+        low = _EDGES.sub("", low)
+    # No space is left at either edge, so this is _SPACES.sub(" ", low): split() and \s know the same spaces.
+    return " ".join(low.split())

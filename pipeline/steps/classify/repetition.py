@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from pipeline.steps.classify.rules import normalise
+from pipeline.steps.text import normalise
 
 _DIGITS = re.compile(r"\d")
 

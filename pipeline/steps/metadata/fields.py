@@ -6,7 +6,7 @@ import re
 from pipeline.config import MetadataConfig
 from pipeline.steps.metadata.dates import MONTHS, has_date, published_date
 from pipeline.document import Document, Unit
-from pipeline.steps.text import has_letters
+from pipeline.steps.text import fold, has_letters
 from pipeline.steps.memo import per_document
 
 LENIENT_MAX_WORDS = 8  # a byline whose name is lower-case or one word ("by time news") is this short at most
@@ -63,18 +63,6 @@ TITLE_SEP = re.compile(r"\s+(?:[|｜•·»:]|::|[-–—]{1,2})\s+")
 _SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
 _SEGMENTS = re.compile(r"\s*[|•·⋅]\s*")
 _LEADING_DATES = re.compile(rf"^(?:(?:posted|published|updated)?\s*(?:on\s+)?(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\s*)+", re.IGNORECASE)
-_QUOTES = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "}
-_QUOTE_PAIRS = tuple(_QUOTES.items())  # no replacement is itself replaced, so the order does not matter
-
-
-@per_document
-def fold(text: str | None) -> str:
-    """Text compared case-, space- and quote-insensitively."""
-    text = text or ""
-    for char, plain in _QUOTE_PAIRS:  # str.translate() with a dict is 20x slower on non-ASCII text
-        if char in text:
-            text = text.replace(char, plain)
-    return " ".join(text.split()).casefold()  # str.split() and re's \s agree on what is white space
 
 
 def looks_like_name(text: str) -> bool:

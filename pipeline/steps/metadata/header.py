@@ -12,9 +12,9 @@ import re
 from pipeline.config import MetadataConfig
 from pipeline.steps.metadata.dates import has_date, parse_date
 from pipeline.document import Unit
-from pipeline.steps.text import WORD, ends_sentence, has_letters, words
 from pipeline.steps.memo import per_document
-from pipeline.steps.metadata.fields import NOT_NAME, PAGE_WORDS, TITLE_SEP, byline_authors, explicit_byline, fold, name_line_authors, title_variants
+from pipeline.steps.metadata.fields import NOT_NAME, PAGE_WORDS, TITLE_SEP, byline_authors, explicit_byline, name_line_authors, title_variants
+from pipeline.steps.text import WORD, ends_sentence, fold, has_letters, words
 
 HEADER_WINDOW = 6  # units before the first body paragraph searched when no title was found
 BEFORE_TITLE = 3  # a dateline or category line may sit just above the headline

@@ -12,7 +12,7 @@ import numpy as np
 from pipeline.config import CATEGORIES
 from pipeline.document import Unit
 from pipeline.steps.classify.analysis import Analysis, body_span
-from pipeline.steps.text import BULLET, LETTER, ends_sentence
+from pipeline.steps.text import BULLET, LETTER, TOKEN, ends_sentence
 
 _CLS = {"bad": 0, "short": 1, "near": 2, "good": 3}
 _CATEGORY = {name: i for i, name in enumerate(CATEGORIES)}
@@ -27,7 +27,6 @@ _CAPTION_WORDS = (
 # The look-ahead at the words' first letters changes no match; it lets the engine pass other positions 2x faster.
 _CAPTION_CUE = re.compile(rf"\b(?=[{''.join(sorted({w[0] for w in _CAPTION_WORDS}))}])({'|'.join(_CAPTION_WORDS)})\b",
                           re.IGNORECASE)
-_NORM = re.compile(r"\w+")
 
 FEATURES = (
     "log_chars", "words", "ends_sentence", "ends_colon", "bullet", "digit_ratio", "upper_ratio", "symbol_ratio",
@@ -186,7 +185,7 @@ def _shape_columns(texts: list[str], cols: dict[str, Any]) -> dict[str, Any]:
     run = np.where(shaped, hi - lo + 1, 0)
     # A list of dates, scores or specs is part of the article more often than a list of headlines is.
     digits = np.concatenate(([0], np.cumsum(cols["digits"])))
-    normed = [" ".join(_NORM.findall(t.lower())) for t in texts]
+    normed = [" ".join(TOKEN.findall(t.lower())) for t in texts]
     joined = "\n".join(normed)
     good, total_good = cols["good"], cols["good"].sum() or 1
     return {

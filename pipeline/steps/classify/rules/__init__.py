@@ -13,23 +13,11 @@ from pipeline.compat.re_internals import C, SubPattern, compile_tree, parse
 from pipeline.config import Category, Rule
 from pipeline.errors import InputError
 from pipeline.steps.memo import per_document
+from pipeline.steps.text import normalise
 from pipeline.steps.classify.rules.literals import LiteralFilter, required, required_away_from_start
 
-# Bullets, quotes and punctuation around a line do not change what it says.
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
-_SPACES = re.compile(r"\s+")
 
 Predicate = Callable[[str, str], bool]  # (text as written, normalised text) -> match
-
-
-@per_document
-def normalise(text: str) -> str:
-    """Lower-cases and trims bullets and punctuation so phrases compare by their words."""
-    low = text.lower()
-    if not (low[:1].isalnum() and low[-1:].isalnum()):  # [\W_] is exactly "not str.isalnum()"
-        low = _EDGES.sub("", low)
-    # No space is left at either edge, so this is _SPACES.sub(" ", low): split() and \s know the same spaces.
-    return " ".join(low.split())
 
 
 def _exact(rule: Rule) -> Predicate:

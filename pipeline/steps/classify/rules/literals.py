@@ -27,7 +27,7 @@ _REPEATS = (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT)
 Literals = frozenset[str]
 
 
-def fold(text: str) -> str:
+def ignorecase_fold(text: str) -> str:
     """Lower-cases `text` the way re.IGNORECASE compares characters."""
     if "\u0130" in text:  # str.lower() makes it 'i' + U+0307; the regex engine compares it as 'i'
         text = text.replace("\u0130", "i")
@@ -95,7 +95,7 @@ def _folded(found: Literals | None) -> Literals | None:
     """`found` folded, or None when empty or when a literal is too short to help."""
     if not found:
         return None
-    folded = frozenset(fold(s) for s in found)
+    folded = frozenset(ignorecase_fold(s) for s in found)
     return folded if all(len(s) >= MIN_LENGTH or not s.isascii() for s in folded) else None
 
 
@@ -119,6 +119,6 @@ class LiteralFilter:
         out: set[int] = set()
         if self._empty:
             return out
-        for _, ids in self._automaton.iter(fold(text)):
+        for _, ids in self._automaton.iter(ignorecase_fold(text)):
             out |= ids
         return out
