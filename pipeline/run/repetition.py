@@ -7,10 +7,10 @@ from pathlib import Path, PurePosixPath
 from pipeline.config import Config
 from pipeline.errors import InputError
 from pipeline.run.engines import Engine, InProcess, progress_bar
-from pipeline.run.worker import chunksize, init_worker, worker_config
-from pipeline.steps.classify.repetition import fingerprint
-from pipeline.steps.read.decode import normalise_newlines
-from pipeline.steps.read.inputs import multi, texts
+from pipeline.run.worker import chunksize, context, init_worker, worker_config
+from pipeline.steps.classify.repetition import unit_keys
+from pipeline.steps.flow import LINE_STEPS, document, run_steps
+from pipeline.steps.read.inputs import multi, records
 
 
 def repeated_lines(root: Path, inputs: list[str], config: Config, engine: Engine | None = None,
@@ -58,12 +58,23 @@ def _fingerprint_chunk(jobs: list[tuple[str, str]]) -> list[list[set[str]]]:
 
 
 def _file_fingerprints(path: Path, config: Config) -> list[set[str]]:
-    """Distinct fingerprints of the short lines of each record of one file; an unreadable file counts as one
-    document with no lines, an unreadable export as none."""
+    """The keys of the units of each record of one file, made by the same steps as when it is cleaned (so a repaired
+    or joined line counts as classify will look it up); an unreadable file counts as one document with no lines, an
+    unreadable export as none, a record that cannot be read as a document with no lines."""
     try:
-        found = texts(path.name, path.read_bytes(), config)
-    except (OSError, InputError, ValueError, UnicodeDecodeError, LookupError):
+        found = records(path.name, path.read_bytes(), config)
+    except (OSError, InputError):
         return [] if multi(path.name) else [set()]
-    limit = config.classify.repetition.max_words
-    return [{fingerprint(line) for line in normalise_newlines(text).split("\n") if line.strip() and len(line.split()) <= limit}
-            for text in found]
+    ctx = context()
+    steps = [step for step in config.steps if step in LINE_STEPS]
+    keys: list[set[str]] = []
+    for record in found:
+        if record.error is not None:
+            continue
+        try:
+            doc = run_steps(document(record, path.name), ctx, steps)
+        except InputError:
+            keys.append(set())
+            continue
+        keys.append(unit_keys(doc.units, config.classify.repetition))
+    return keys

@@ -11,7 +11,7 @@ from pipeline.config import ClassifyConfig
 from pipeline.document import Document, Unit
 from pipeline.steps.classify.language import identify_language, stopword_density, stopwords
 from pipeline.steps.text import ends_sentence, words
-from pipeline.steps.classify.repetition import fingerprint
+from pipeline.steps.classify.repetition import unit_key
 from pipeline.steps.classify.rules import Match, Matcher
 
 
@@ -117,7 +117,7 @@ def analyse(doc: Document, config: ClassifyConfig, matcher: Matcher) -> Analysis
         tokens = words(unit.text)
         chars = effective_chars(unit.text)
         match = matcher.match(unit.text, len(tokens))
-        repeated = rep.enabled and len(tokens) <= rep.max_words and fingerprint(unit.text) in doc.repeated
+        repeated = rep.enabled and unit_key(unit.text, len(tokens), rep) in doc.repeated
         facts.append(Facts(len(tokens), chars, content_class(tokens, chars, unit.text, stops, config), match, repeated))
     revised = revise([f.cls if f.match is None and not f.repeated else "bad" for f in facts])
     start, end = body_span([_score(f, r) for f, r in zip(facts, revised)])

@@ -64,15 +64,6 @@ def gunzip(raw: bytes, rel: str, max_bytes: int) -> bytes:
     return data
 
 
-def texts(rel: str, raw: bytes, config: Config) -> list[str]:
-    """The text of each good record, as the steps will see it (the repetition pass counts its lines)."""
-    found = []
-    for record in records(rel, raw, config):
-        if record.error is None:
-            found.append(record.text or decode(record.raw, config.read)[0])
-    return found
-
-
 def _decoded(raw: bytes, rel: str, config: Config) -> tuple[str, str]:
     """Text and encoding of a markup file; the same reasons as the `read` step when it is no text."""
     try:
