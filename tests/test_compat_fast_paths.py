@@ -334,4 +334,4 @@ def test_state_keeps_entries_as_given(tmp_path: Path, count: int, output: str) -
 def _entry(entry: Entry) -> dict[str, Any]:
     """An entry in the JSON state file's shape."""
     item = {"input": entry.input, "key": entry.key, "row": entry.row}
-    return item | ({"record": entry.record} if entry.record is not None else {}) | ({"dedup": entry.dedup} if entry.dedup is not None else {})
+    return item | ({"record": entry.place} if entry.place is not None else {}) | ({"dedup": entry.dedup} if entry.dedup is not None else {})

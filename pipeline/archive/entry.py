@@ -12,7 +12,7 @@ class Entry:
     input: str
     key: str
     row: dict[str, Any]
-    record: dict[str, Any] | None = None  # its article file's `bytes`, or in a shard format its place (shards.Shards.add)
+    place: dict[str, Any] | None = None  # where it is: its article file's `bytes`, or its shard, row and sha256 (Shards.add)
     dedup: dict[str, str] | None = None  # its text's sha256 and MinHash (archive.dedup.fingerprint), to find duplicates again
 
 

@@ -38,7 +38,7 @@ class Output:
         if self.shards is None:
             return lambda entry: True
         check = shards_for(self.format, self.out, self.shard_bytes)[1]
-        return lambda entry: check.get(entry.record) is not None
+        return lambda entry: check.get(entry.place) is not None
 
     def put(self, path: str, entry: Entry, outcome: Outcome, duplicate_of: str | None) -> Entry:
         """Archives one article at `path` with its `duplicate_of`, which only this pass over the whole archive knows;
@@ -47,7 +47,7 @@ class Output:
         row = {**entry.row, "duplicate_of": duplicate_of}
         if self.shards is None or self.previous is None:
             return self._put_file(path, entry, row, outcome)
-        record = outcome.article if outcome.article is not None else self.previous.get(entry.record)
+        record = outcome.article if outcome.article is not None else self.previous.get(entry.place)
         if record is None:  # checked by `checker` under the run's lock: only a change behind our back gets here
             raise PipelineError(f"{entry.input}: its record vanished from the previous shards during the run")
         place = self.shards.add({**record, "duplicate_of": duplicate_of})
@@ -64,7 +64,7 @@ class Output:
         elif entry.row.get("duplicate_of") != duplicate_of:  # the worker wrote null; a skipped one may have changed
             payload = with_duplicate_of((self.out / archive_path).read_bytes(), duplicate_of)[0]
         else:
-            written = outcome.written if outcome.written is not None else (entry.record or {}).get("bytes")
+            written = outcome.written if outcome.written is not None else (entry.place or {}).get("bytes")
             done = Entry(entry.input, entry.key, row, {"bytes": written}, entry.dedup)
             self.journal(path, done)
             return done

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pipeline.archive.entry import Entry
 from pipeline.archive.paths import JOURNAL_FILE, STATE_FILE
@@ -36,7 +37,7 @@ def _manifest(text: str) -> tuple[dict[str, Entry], str]:
     try:
         data = json.loads(text)
         if data.get("format") == FORMAT:
-            return {path: Entry(**entry) for path, entry in data["articles"].items()}, data.get("output", "json")
+            return {path: _entry(entry) for path, entry in data["articles"].items()}, data.get("output", "json")
     except (ValueError, TypeError, KeyError, AttributeError):
         pass
     return {}, "json"
@@ -52,8 +53,16 @@ def _journal(path: Path) -> dict[str, Entry]:
     for line in lines:
         try:
             item = json.loads(line)
-            archive_path = item.pop("archive_path")  # first: Entry(**item) must not see it
-            entries[archive_path] = Entry(**item)
+            archive_path = item.pop("archive_path")  # first: the entry must not see it
+            entries[archive_path] = _entry(item)
         except (ValueError, TypeError, KeyError, AttributeError):
             continue
     return entries
+
+
+def _entry(item: dict[str, Any]) -> Entry:
+    """An entry as the JSON files stored it (its place under the key `record`)."""
+    fields = dict(item)
+    if "record" in fields:
+        fields["place"] = fields.pop("record")
+    return Entry(**fields)

@@ -194,7 +194,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _row(archive_path: str, entry: Entry) -> tuple[str, str, str, str, str | None, str | None]:
     """One entry as stored."""
     dump = lambda value: None if value is None else json.dumps(value, ensure_ascii=False)  # noqa: E731
-    return archive_path, entry.input, entry.key, json.dumps(entry.row, ensure_ascii=False), dump(entry.record), dump(entry.dedup)
+    return archive_path, entry.input, entry.key, json.dumps(entry.row, ensure_ascii=False), dump(entry.place), dump(entry.dedup)
 
 
 def dump(out: Path) -> dict[str, Any]:
@@ -210,8 +210,8 @@ def dump(out: Path) -> dict[str, Any]:
 def _entry_json(entry: Entry) -> dict[str, Any]:
     """One entry in the JSON manifest's shape."""
     item: dict[str, Any] = {"input": entry.input, "key": entry.key, "row": entry.row}
-    if entry.record is not None:
-        item["record"] = entry.record
+    if entry.place is not None:
+        item["record"] = entry.place
     if entry.dedup is not None:
         item["dedup"] = entry.dedup
     return item
@@ -220,13 +220,13 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
 def present(out: Path, archive_path: str, entry: Entry) -> bool:
     """Whether an entry's article is still in place: its file, of the size recorded (a file a killed run rewrote
     before the parent set its duplicate_of differs). A shard record is checked when read (archive.output.Output.checker)."""
-    if entry.record is not None and "shard" in entry.record:
+    if entry.place is not None and "shard" in entry.place:
         return True
     try:
         info = (out / archive_path).stat()
     except OSError:
         return False
-    return stat.S_ISREG(info.st_mode) and (entry.record or {}).get("bytes") in (None, info.st_size)
+    return stat.S_ISREG(info.st_mode) and (entry.place or {}).get("bytes") in (None, info.st_size)
 
 
 def delete_archived(out: Path, archive_path: str) -> None:
