@@ -31,7 +31,7 @@ _SLICE = 2048  # n-grams per step of `signature`
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int) -> Any:
     """datasketch's MinHash permutations (uint32 a and b), drawn once per process."""
-    from datasketch import MinHash
+    from datasketch import MinHash  # here: datasketch imports scipy, which runs without dedup never need
 
     return MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
 
@@ -89,7 +89,7 @@ class Duplicates:
     """
 
     def __init__(self, config: DedupConfig) -> None:
-        from datasketch import MinHashLSH
+        from datasketch import MinHashLSH  # as in _permutations
 
         self.config = config
         try:  # datasketch chooses the bands for the threshold (and refuses what it cannot serve)

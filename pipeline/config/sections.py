@@ -1,6 +1,7 @@
 """The config sections: every setting and its default, in code; config.yaml overrides only what it sets."""
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import re
@@ -39,8 +40,6 @@ class ReadConfig(Section):
     @field_validator("fallback_encoding")
     @classmethod
     def _known_codec(cls, value: str) -> str:
-        import codecs
-
         try:
             codecs.lookup(value)
         except LookupError:
@@ -268,7 +267,7 @@ class Config(Section):
 
     input: str = "seeds"
     output: str = "archive"
-    # Every kind sources.READERS knows, plain or gzipped; other extensions, when included, are read as plain text.
+    # Every kind steps.read.inputs.READERS knows, plain or gzipped; other extensions, when included, are read as plain text.
     include: list[str] = [f"**/*.{ext}{gz}" for ext in ("txt", "md", "html", "htm", "json", "jsonl") for gz in ("", ".gz")]
     exclude: list[str] = []
     steps: list[str] = list(STEP_ORDER)

@@ -19,6 +19,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jinja2
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
+
 from pipeline.archive.parquet import read_parquet
 from pipeline.archive.shards import SHARD, read_jsonl
 from pipeline.config import META_LABELS, Config
@@ -205,9 +209,6 @@ _DATA = "<articles-json>"  # where the articles' JSON goes: autoescape turns any
 
 def render(archive: Path, summary: Summary, run: dict[str, Any]) -> tuple[str, str]:
     """The HTML page around the articles' JSON array: the part before it and the part after."""
-    import jinja2
-    from markupsafe import Markup
-
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     script = _asset("report.js")
     script_hash = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
@@ -221,8 +222,6 @@ def render(archive: Path, summary: Summary, run: dict[str, Any]) -> tuple[str, s
 def as_json(entry: dict[str, Any]) -> str:
     """An entry as JSON that is safe inside a <script> element: `<`, `>`, `&` and `'` are \\u escapes, so no
     text can close the element or open a comment."""
-    from jinja2.utils import htmlsafe_json_dumps
-
     return str(htmlsafe_json_dumps(entry, ensure_ascii=False, separators=(",", ":")))
 
 

@@ -133,7 +133,7 @@ def _parse(text: str, languages: list[str] | None, settings: dict) -> datetime |
         found = common_date(text)
         if found is not None:
             return found
-    import dateparser
+    import dateparser  # here: its import and data take a second, and most documents never need it
 
     return dateparser.parse(text, languages=known, settings=settings)
 
@@ -141,7 +141,7 @@ def _parse(text: str, languages: list[str] | None, settings: dict) -> datetime |
 @lru_cache(maxsize=1)
 def _dateparser_languages() -> frozenset[str]:
     """Language codes dateparser ships data for."""
-    from dateparser.languages.loader import LocaleDataLoader
+    from dateparser.languages.loader import LocaleDataLoader  # as in _parse: loaded only when dateparser is needed
 
     return frozenset(LocaleDataLoader().get_locale_map().keys())
 
