@@ -10,7 +10,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from pipeline.config.sections import Category, Config
+from pipeline.config.rules import Category
+from pipeline.config.sections import Config
 from pipeline.errors import ConfigError
 
 

@@ -8,27 +8,10 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-import regex
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator
 
-from pipeline.errors import ConfigError
-
-# Labels a line can get besides a boilerplate category; a category may not reuse them.
-CONTENT_LABELS = ("body", "heading", "quote", "list_item")
-META_LABELS = ("title", "dateline", "byline")
-# The built-in boilerplate categories (config/catalogue.yaml), in the order the line model numbers them.
-CATEGORIES = ("ad", "comment_prompt", "author_blurb", "related", "caption", "share", "newsletter",
-              "navigation", "source_link", "page_meta", "legal", "junk")
-STEP_ORDER = ("read", "repair", "segment", "classify", "metadata", "write")
-# Default time one user pattern may spend on one line: a sane pattern needs microseconds, so 0.5 s only ever
-# trips on catastrophic backtracking (e.g. `(a|aa)+$`).
-PATTERN_SECONDS = 0.5
-
-
-class Section(BaseModel):
-    """Base of every config section: unknown keys are errors, not silently ignored."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+from pipeline.config.base import CONTENT_LABELS, META_LABELS, PATTERN_SECONDS, STEP_ORDER, Section
+from pipeline.config.rules import Category
 
 
 class ReadConfig(Section):
@@ -71,61 +54,6 @@ class SegmentConfig(Section):
     unwrap: bool = True  # join hard-wrapped lines back into paragraphs
     wrap_min: int = Field(40, ge=10)  # narrowest wrap width we recognise
     wrap_max: int = Field(100, ge=20)  # widest wrap width we recognise
-
-
-class Rule(Section):
-    """One boilerplate rule: a kind plus its data."""
-
-    name: str = Field(pattern=r"^[a-z0-9_]+$")
-    kind: Literal["exact", "prefix", "contains", "pattern"]
-    phrases: list[str] = []
-    pattern: str | None = None
-    max_words: int | None = Field(None, ge=1)  # longer lines never match: prose mentioning a phrase is not boilerplate
-    ends_article: bool = False  # what follows this line, after the body, is boilerplate too
-    # A rule of the reviewed built-in catalogue keeps the standard `re` engine; set by build_config, never by a
-    # config file, and left out of the config's digest (which it does not change).
-    builtin: bool = Field(False, exclude=True)
-    # Seconds one search may take; user patterns run on the `regex` engine with this timeout, so a pattern that
-    # backtracks catastrophically fails its document instead of hanging the run (set by build_config).
-    _timeout: float = PrivateAttr(PATTERN_SECONDS)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _builtin_not_given(cls, data: Any, info: ValidationInfo) -> Any:
-        if isinstance(data, dict) and "builtin" in data and not (info.context or {}).get("package"):
-            raise ValueError("'builtin' is set by the package for its own catalogue, not by a config file")
-        return data
-
-    @field_validator("pattern")
-    @classmethod
-    def _pattern_compiles(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        try:
-            compiled = re.compile(value, re.IGNORECASE)
-            regex.compile(value, regex.IGNORECASE)
-        except (re.error, regex.error) as exc:
-            raise ValueError(f"pattern does not compile: {exc}") from None
-        if compiled.search(""):
-            raise ValueError("pattern matches the empty string, so it would match every line")
-        return value
-
-    @model_validator(mode="after")
-    def _data_fits_kind(self) -> Rule:
-        if self.kind == "pattern":
-            if not self.pattern:
-                raise ValueError("a 'pattern' rule needs a non-empty 'pattern'")
-        elif not [p for p in self.phrases if p.strip()]:
-            raise ValueError(f"a '{self.kind}' rule needs a non-empty 'phrases' list (an empty one would match everything)")
-        return self
-
-
-class Category(Section):
-    """A boilerplate category: switchable, with rules added to (or removed from) the built-in catalogue."""
-
-    enabled: bool = True
-    rules: list[Rule] = []
-    disable: list[str] = []  # names of built-in rules to switch off
 
 
 class RepetitionConfig(Section):
