@@ -62,15 +62,18 @@ def cli() -> None:
 @click.option("--prune", is_flag=True, help="Delete archive files whose input vanished or no longer archives there.")
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "parquet"]),
               help="Archive format (default: write.format in the config, 'json'): a file per article, or shards.")
+@click.option("--text-format", type=click.Choice(["plain", "markdown"]),
+              help="How each article's text is written (default: write.text_format in the config, 'plain').")
 def run_cmd(input_dir: str | None, output_dir: str | None, config_path: str | None, workers: int | None, quiet: bool,
-            engine: str, scheduler: str | None, force: bool, prune: bool, fmt: str | None) -> None:
+            engine: str, scheduler: str | None, force: bool, prune: bool, fmt: str | None, text_format: str | None) -> None:
     """Clean every article under INPUT_DIR into the archive; exit 0 when all are archived, 1 when some failed.
 
     Incremental: inputs whose bytes, config and folder are unchanged since the last run are skipped.
     """
     config = _config(config_path)
-    if fmt:
-        config = config.model_copy(update={"write": config.write.model_copy(update={"format": fmt})})
+    write = {key: value for key, value in (("format", fmt), ("text_format", text_format)) if value}
+    if write:
+        config = config.model_copy(update={"write": config.write.model_copy(update=write)})
     try:
         report = run(input_dir or config.input, output_dir or config.output, config, workers=workers,
                      progress=not quiet and sys.stderr.isatty(), engine=engine, scheduler=scheduler, force=force, prune=prune)

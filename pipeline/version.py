@@ -2,3 +2,4 @@
 from __future__ import annotations
 
 __version__ = "0.1.0"
+SCHEMA_VERSION = 2  # of the archive record, pipeline/archive/article.schema.json (tests check they agree)

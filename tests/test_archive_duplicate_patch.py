@@ -26,7 +26,7 @@ VALUES = [None, "0123456789abcdef", "ffffffffffffffff"]
 def _article(text: str) -> dict:
     """A real article whose text and removed lines hold `text`, with a category called duplicate_of."""
     art = clean_text(f"Headline\n\n{text}\n\n" + "The council met on Tuesday and voted on the budget. " * 4)
-    art["stats"]["removed_by_category"] = {"duplicate_of": 1, **art["stats"]["removed_by_category"]}
+    art["stats"]["removed_by_category"] = [{"category": "duplicate_of", "count": 1}, *art["stats"]["removed_by_category"]]
     art["removed"].append({"category": "duplicate_of", "rule": "x", "line": 1, "text": text})
     return art
 
@@ -48,8 +48,8 @@ def test_in_place_equals_dumping_again(text: str, before: str | None, after: str
 @given(st.text(max_size=200), st.sampled_from(VALUES), st.sampled_from([None, 1]))
 def test_in_place_on_arbitrary_text(text: str, after: str | None, indent: int | None) -> None:
     """Arbitrary article text (quotes, backslashes, control characters) never confuses the search."""
-    art = {"id": "x", "text": text, "removed": [{"text": text}], "stats": {"removed_by_category": {text: 1}},
-           "duplicate_of": None, "pipeline": {"version": "1", "config_sha256": "y"}}
+    art = {"id": "x", "text": text, "removed": [{"text": text}], "stats": {"removed_by_category": [{"category": text, "count": 1}]},
+           "duplicate_of": None, "pipeline": {"version": "1", "schema_version": 2, "text_format": "plain", "config_sha256": "y"}}
     written = json.dumps(art, ensure_ascii=False, indent=indent).encode("utf-8", "surrogatepass")
     expected = json.dumps({**art, "duplicate_of": after}, ensure_ascii=False, indent=indent).encode("utf-8", "surrogatepass")
     assert with_duplicate_of(written, after)[0] == expected

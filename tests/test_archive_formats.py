@@ -39,17 +39,10 @@ def records(out: Path) -> list[dict[str, Any]]:
         import pyarrow.parquet as pq
 
         rows = pq.read_table(sorted(out.glob("articles-*.parquet"))).to_pylist()
-        return [_maps_as_dicts(row) for row in rows]
+        return rows
     if list(out.glob("articles-*.jsonl")):
         return [json.loads(line) for shard in sorted(out.glob("articles-*.jsonl")) for line in shard.read_text(encoding="utf-8").splitlines()]
     return [read_json(out / row["archive_path"]) for row in index(out)]
-
-
-def _maps_as_dicts(row: dict[str, Any]) -> dict[str, Any]:
-    """Arrow maps come back as lists of pairs: the two map fields of an article as dicts again."""
-    row["stats"]["removed_by_category"] = dict(row["stats"]["removed_by_category"])
-    row["metadata_source"] = dict(row["metadata_source"])
-    return row
 
 
 def files(out: Path) -> dict[str, Any]:

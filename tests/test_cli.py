@@ -50,7 +50,7 @@ def test_run_ok(tmp_path: Path) -> None:
     result = invoke("run", str(_inputs(tmp_path)), "-o", "out", "-q", "-w", "1")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
     assert sorted(p.relative_to("out").as_posix() for p in Path("out").rglob("*") if p.is_file()) == [
-        ".pipeline-state", "000_c980ba18da8d4d43.json", "index.jsonl", "run.jsonl", "sub/b.json"]  # + the resume manifest
+        ".pipeline-state", "000_c980ba18da8d4d43.json", "README.md", "index.jsonl", "run.jsonl", "sub/b.json"]  # + the state, the card
 
 
 def test_run_summary_on_stderr(tmp_path: Path) -> None:

@@ -310,8 +310,8 @@ def test_memo_scope_is_per_thread() -> None:
 
 ROWS = [
     {"id": "a1", "path": "x/ä b.txt", "title": "“Quoted” — \u2028 \\ \"x\"", "published": None, "words": 3,
-     "removed_by_category": {"ad": 2, "share": 1}},
-    {"id": "b2", "path": "y.txt", "title": None, "published": "2022-05-01", "words": 0, "removed_by_category": {}},
+     "removed_by_category": [{"category": "ad", "count": 2}, {"category": "share", "count": 1}]},
+    {"id": "b2", "path": "y.txt", "title": None, "published": "2022-05-01", "words": 0, "removed_by_category": []},
 ]
 
 

@@ -18,7 +18,7 @@ def test_two_runs_are_byte_identical(tmp_path: Path, repo_config: Config, seeds_
     """A second run, in a pool of two workers, reproduces the first byte for byte."""
     run(SEEDS, tmp_path / "again", repo_config, workers=2)
     first, second = _files(seeds_archive), _files(tmp_path / "again")
-    assert "index.jsonl" in first and len(first) == 7  # 5 articles, the index, the resume manifest
+    assert "index.jsonl" in first and len(first) == 8  # 5 articles, the index, the dataset card, the resume manifest
     assert first == second
 
 

@@ -15,7 +15,7 @@ def index_row(art: dict[str, Any], archive_path: str) -> dict[str, Any]:
         "id": art["id"], "path": art["source"]["path"], "archive_path": archive_path, "title": art["title"],
         "published": art["published"], "url": art["url"], "site": art["site"], "language": art["language"],
         "words": art["stats"]["words"],
-        "removed": sum(art["stats"]["removed_by_category"].values()),
+        "removed": sum(item["count"] for item in art["stats"]["removed_by_category"]),
         "removed_by_category": art["stats"]["removed_by_category"], "duplicate_of": art["duplicate_of"],
     }
 

@@ -1,7 +1,7 @@
 """Parquet shards (pyarrow, the optional extra `parquet`): the Arrow schema follows the article's JSON Schema.
 
-Objects with fixed properties become structs, objects keyed by data (`removed_by_category`, `metadata_source`)
-become maps, arrays become lists; dates stay ISO strings as in the JSON, so a record reads back to the same dict.
+Objects become structs and arrays lists (the schema has no object keyed by data, which Arrow readers such as
+`datasets` cannot type); dates stay ISO strings as in the JSON, so a record reads back to the same dict.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import UsageError
-from pipeline.archive.schema import article_schema
+from pipeline.archive.schema import article_schema, node_type, resolve
 
 ROW_GROUP = 1024  # records per row group: a few MB, so readers can skip and stream
 
@@ -28,14 +28,12 @@ def _pyarrow() -> Any:
 
 
 def _arrow_type(node: dict[str, Any]) -> Any:
-    """The Arrow type of one JSON Schema node."""
+    """The Arrow type of one JSON Schema node: objects are structs, arrays lists (the schema has no open objects)."""
     pa = _pyarrow()
-    kinds = node.get("type", "string")
-    kind = next((k for k in ([kinds] if isinstance(kinds, str) else kinds) if k != "null"), "string")
-    if kind == "object" and "properties" in node:
-        return pa.struct([pa.field(name, _arrow_type(sub)) for name, sub in node["properties"].items()])
+    node = resolve(node)
+    kind = node_type(node)
     if kind == "object":
-        return pa.map_(pa.string(), _arrow_type(node.get("additionalProperties") or {}))
+        return pa.struct([pa.field(name, _arrow_type(sub)) for name, sub in node["properties"].items()])
     if kind == "array":
         return pa.list_(_arrow_type(node.get("items") or {}))
     return {"integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}.get(kind, pa.string())
@@ -43,36 +41,8 @@ def _arrow_type(node: dict[str, Any]) -> Any:
 
 @lru_cache(maxsize=1)
 def arrow_schema() -> Any:
-    """The Arrow schema of an article."""
+    """The Arrow schema of an article, derived from its JSON Schema."""
     return _pyarrow().schema(list(_arrow_type(article_schema())))
-
-
-def _to_arrow(value: Any, node: dict[str, Any]) -> Any:
-    """A record value as pyarrow takes it: maps as lists of pairs."""
-    if value is None:
-        return None
-    if isinstance(value, dict) and "properties" not in node:
-        sub = node.get("additionalProperties") or {}
-        return [(k, _to_arrow(v, sub)) for k, v in value.items()]
-    if isinstance(value, dict):
-        return {k: _to_arrow(v, node["properties"].get(k, {})) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_to_arrow(v, node.get("items") or {}) for v in value]
-    return value
-
-
-def _from_arrow(value: Any, node: dict[str, Any]) -> Any:
-    """The inverse of `_to_arrow`: maps back to dicts."""
-    if value is None:
-        return None
-    if isinstance(value, list) and node.get("type") == "object":
-        sub = node.get("additionalProperties") or {}
-        return {k: _from_arrow(v, sub) for k, v in value}
-    if isinstance(value, dict):
-        return {k: _from_arrow(v, node["properties"].get(k, {})) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_from_arrow(v, node.get("items") or {}) for v in value]
-    return value
 
 
 class ParquetWriter:
@@ -94,7 +64,7 @@ class ParquetWriter:
 
     def write(self, record: dict[str, Any], line: bytes) -> None:
         """Buffers one record; a full row group is written out."""
-        self._rows.append(_to_arrow(record, article_schema()))
+        self._rows.append(record)
         if len(self._rows) >= ROW_GROUP:
             self._flush()
 
@@ -120,5 +90,4 @@ def read_parquet(path: Path) -> Iterator[dict[str, Any]]:
     pa = _pyarrow()
     shard = pa.parquet.ParquetFile(path)
     for group in range(shard.num_row_groups):
-        for row in shard.read_row_group(group).to_pylist():
-            yield _from_arrow(row, article_schema())
+        yield from shard.read_row_group(group).to_pylist()

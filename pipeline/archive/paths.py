@@ -9,6 +9,7 @@ from pipeline.steps.read.records import Record
 # No `.json` suffix on the run's own files: `archive/**/*.json` (DuckDB, shells) then matches the articles only.
 INDEX_FILE = "index.jsonl"
 RUN_FILE = "run.jsonl"  # JSON Lines (one line), not .json: `archive/**/*.json` must match the articles only
+CARD_FILE = "README.md"  # the dataset card `datasets.load_dataset(OUT)` reads (archive/card.py)
 STATE_FILE = ".pipeline-state"
 JOURNAL_FILE = ".pipeline-journal.jsonl"  # older versions: one line per article archived by a run that has not finished
 LEGACY_FILES = (".pipeline-state.json", "run.json")  # their names in older archives; removed by the next run

@@ -117,6 +117,9 @@ class WriteConfig(Section):
     shard_bytes: int = Field(256 * 1024 * 1024, ge=1)
     indent: int | None = Field(1, ge=0)
     keep_removed: bool = True  # the audit trail: every removed line with category and rule
+    # How `text` is written: plain lines (the default), or Markdown marking headings and list items, for search
+    # indexes and language models that read structure. `paragraphs` keeps the types either way.
+    text_format: Literal["plain", "markdown"] = "plain"
 
 
 class DedupConfig(Section):

@@ -153,7 +153,7 @@ class Summary:
         """Counts one article."""
         self.articles += 1
         self.exact += exact
-        by_category = art["stats"]["removed_by_category"]  # present even when the audit trail is off
+        by_category = category_counts(art)  # present even when the audit trail is off
         self.lines.update(by_category)
         self.articles_by_category.update(c for c, n in by_category.items() if n)
         rules = Counter(r["rule"] for r in art["removed"])
@@ -170,13 +170,18 @@ class Summary:
         return [(r, self.rule_category[r], n, self.rule_articles[r]) for r, n in self.rule_lines.most_common()]
 
 
+def category_counts(art: dict[str, Any]) -> dict[str, int]:
+    """An article's removed lines per category, as a dict."""
+    return {item["category"]: item["count"] for item in art["stats"]["removed_by_category"]}
+
+
 def entry(art: dict[str, Any], view: list[list[Any]], exact: bool) -> dict[str, Any]:
     """One article as the page's script reads it."""
     record = art["source"].get("record")
     return {
         "id": art["id"], "path": art["source"]["path"] + (f" #{record}" if record is not None else ""),
         "title": art["title"], "url": art.get("url"), "words": art["stats"]["words"], "dup": art.get("duplicate_of"),
-        "cats": art["stats"]["removed_by_category"], "rules": sorted({r["rule"] for r in art["removed"]}),
+        "cats": category_counts(art), "rules": sorted({r["rule"] for r in art["removed"]}),
         "exact": exact, "lines": view,
     }
 

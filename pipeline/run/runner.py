@@ -15,10 +15,11 @@ from typing import Any
 
 from pipeline.archive import dedup
 from pipeline.archive.entry import Entry, Outcome
-from pipeline.archive.files import remove_temp_files, write_json
+from pipeline.archive.files import remove_temp_files, write_bytes, write_json
 from pipeline.archive.index import IndexWriter
 from pipeline.archive.output import Output
-from pipeline.archive.paths import INDEX_FILE, LEGACY_FILES, RUN_FILE, output_paths
+from pipeline.archive.card import dataset_card
+from pipeline.archive.paths import CARD_FILE, INDEX_FILE, LEGACY_FILES, RUN_FILE, output_paths
 from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.run.engines import Engine, chunked, make_engine, progress_bar
@@ -91,6 +92,7 @@ def _run(root: Path, out: Path, config: Config, options: Options) -> RunReport:
         if duplicates is not None:
             duplicates.close()
     report.finished = time.time()
+    write_bytes(out / CARD_FILE, dataset_card(config.write.format).encode("utf-8"))
     write_json(out / RUN_FILE, report.as_json(config_sha256), None)
     return report
 
@@ -178,7 +180,7 @@ class _Cleaning:
             duplicate_of = self.duplicates.check(outcome.row["id"], entry.dedup) if self.duplicates else None
             entry = output.put(outcome.target, entry, outcome, duplicate_of)
             self.report.archived += 1
-            self.report.removed_by_category.update(outcome.row["removed_by_category"])
+            self.report.removed_by_category.update({c["category"]: c["count"] for c in outcome.row["removed_by_category"]})
             index.write(entry.row)
 
 

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from typing import Any
 
 from pipeline.config import Config
-from pipeline.document import Document
-from pipeline.steps.text import WORD
-from pipeline.version import __version__
+from pipeline.document import Document, Unit
+from pipeline.steps.text import BULLET, WORD
+from pipeline.version import SCHEMA_VERSION, __version__
+
+METADATA_FIELDS = ("title", "authors", "published", "url")  # metadata_source has these, each null or {line, rule}
+# A plain paragraph that opens like Markdown block syntax (a heading, a list item, a quote, a rule) is escaped.
+_BLOCK_SYNTAX = re.compile(r"^(#{1,6}(\s|$)|[-*+](\s|$)|\d{1,9}[.)](\s|$)|>|([-*_])\s*\5\s*\5)")
 
 
 def write(doc: Document, config: Config, config_sha256: str) -> Document:
@@ -28,9 +33,10 @@ def article(doc: Document, config: Config, config_sha256: str) -> dict[str, Any]
     kept = [u for u in doc.units if u.kept]
     removed = [u for u in doc.units if not u.kept]
     paragraphs = [u.text for u in kept]
-    text = "\n\n".join(paragraphs)
+    text_format = config.write.text_format
+    text = "\n\n".join(markdown(u) for u in kept) if text_format == "markdown" else "\n\n".join(paragraphs)
     counts = stats(paragraphs, config.metadata.words_per_minute)
-    by_category = dict(sorted(Counter(u.label for u in removed).items()))
+    by_category = [{"category": c, "count": n} for c, n in sorted(Counter(u.label for u in removed).items())]
     enough = len(text) >= config.metadata.language_min_chars
     return {
         "id": article_id(doc.path, doc.record),
@@ -46,14 +52,29 @@ def article(doc: Document, config: Config, config_sha256: str) -> dict[str, Any]
         "removed": [{"category": u.label, "rule": u.rule, "line": u.line, "text": u.text} for u in removed]
         if config.write.keep_removed else [],
         "stats": {**counts, "removed_by_category": by_category},
-        "metadata_source": doc.meta_source,
+        "metadata_source": {name: doc.meta_source.get(name) for name in METADATA_FIELDS},
         "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "duplicate_of": None,  # set by the run, which sees the whole archive (archive/dedup.py)
-        "pipeline": {"version": __version__, "config_sha256": config_sha256},
+        "pipeline": {"version": __version__, "schema_version": SCHEMA_VERSION, "text_format": text_format,
+                     "config_sha256": config_sha256},
     }
 
 
 _WIDE = ("utf-16", "utf_16", "utf-32", "utf_32")  # encodings whose characters hold NUL bytes
+
+
+def markdown(unit: Unit) -> str:
+    """A kept paragraph in Markdown: headings `##` (the title is the article's first level), list items `-` (or
+    their number), quotes `>`; other paragraphs escaped where they would read as block syntax."""
+    if unit.label == "heading":
+        return f"## {unit.text}"
+    if unit.kind == "list_item":
+        bullet = BULLET.match(unit.text)
+        marker = bullet.group(1) if bullet and bullet.group(1)[0].isdigit() else "-"
+        return f"{marker} {unit.text[bullet.end():] if bullet else unit.text}"
+    if unit.kind == "quote":
+        return f"> {unit.text.lstrip('>').lstrip()}"
+    return f"\\{unit.text}" if _BLOCK_SYNTAX.match(unit.text) else unit.text
 
 
 def source(doc: Document) -> dict[str, Any]:
