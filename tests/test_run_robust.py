@@ -324,6 +324,21 @@ def test_deadline_stops_a_hang_and_restores_the_timer() -> None:
     time.sleep(0.1)  # the timer was cancelled: nothing fires after the block
 
 
+def test_deadline_fires_again_when_its_first_error_is_swallowed() -> None:
+    """An alarm raised inside a gc callback or __del__ is only printed; the deadline must still stop the block."""
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"took longer than limits\.max_seconds"):
+        with deadline(0.05, "slow.txt"):
+            try:
+                while True:
+                    pass
+            except InputError:
+                pass  # lost, as Python loses an exception raised in a gc callback
+            while time.monotonic() - started < 5:
+                pass
+    assert time.monotonic() - started < 2
+
+
 EVIL = {"classify": {"categories": {"ad": {"rules": [{"name": "evil", "kind": "pattern", "pattern": r"^(a|aa)+$"}]}}}}
 
 

@@ -46,7 +46,9 @@ def deadline(seconds: float, path: str) -> Iterator[None]:
                                "or a pattern backtracks, raise the limit if it is a genuine article")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The timer repeats: an exception raised where Python only prints it (a gc callback, a __del__)
+    # is lost, and a one-shot alarm would then let the block run unbounded.
+    signal.setitimer(signal.ITIMER_REAL, seconds, min(seconds, 0.1))
     try:
         yield
     finally:
