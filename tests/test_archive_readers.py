@@ -54,7 +54,7 @@ def archives(corpus: Path, repo_config: Config) -> dict[str, Path]:
     for fmt in FORMATS:
         write = repo_config.write.model_copy(update={"format": fmt, "shard_bytes": SHARD_BYTES})
         made[fmt] = corpus.parent / fmt / "archive"
-        run(corpus, made[fmt], repo_config.model_copy(update={"write": write}), workers=2)
+        run(corpus, made[fmt], repo_config.model_copy(update={"write": write}), workers=1)
     return made
 
 
