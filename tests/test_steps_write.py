@@ -77,3 +77,34 @@ def test_cli_text_format_flag(tmp_path: Path) -> None:
     assert art["pipeline"]["text_format"] == "markdown" and "## What residents asked for" in art["text"]
     result = CliRunner().invoke(cli, ["run", str(tmp_path / "in"), "-o", str(out), "--text-format", "rst"])
     assert result.exit_code == 2 and "'rst' is not one of 'plain', 'markdown'" in result.output
+
+
+REPORT = """# Rents rise again in the cities
+
+Rents in the largest cities rose again last year, according to the statistics office, which published its yearly
+figures on Tuesday after a long delay.
+
+The office compared the average monthly rent of a three-room flat in the five largest cities with the year before:
+
+| City | Rent (CHF) | Change |
+|---|---:|---:|
+| Zurich | 2,410 | +4.1% |
+| Geneva \\| Genf | 2,280 | +3.2% |
+| Basel | 1,820 | +2.5% |
+
+The government said it would present its answer to the parliament in the spring session, the office added.
+"""
+ROWS = ["| City | Rent (CHF) | Change |", "| Zurich | 2,410 | +4.1% |", "| Geneva \\| Genf | 2,280 | +3.2% |",
+        "| Basel | 1,820 | +2.5% |"]
+
+
+@pytest.mark.parametrize("name", ["rents.md", "rents.txt"])
+def test_a_table_is_rows_in_plain_text_and_a_table_in_markdown(name: str) -> None:
+    """A Markdown table reaches the text as one row per line (`| a | b |`), each a paragraph; in Markdown the kept rows
+    are one table again, the first its header. A text file holding such rows gets the same."""
+    raw = (REPORT if name.endswith(".md") else REPORT.replace("|---|---:|---:|\n", "")).encode()
+    config = {"classify": {"repetition": {"enabled": False}}}
+    plain = clean_bytes(raw, name, Context(build_config(config)))
+    marked = clean_bytes(raw, name, Context(build_config({**config, "write": {"text_format": "markdown"}})))
+    assert [p["text"] for p in plain["paragraphs"] if p["text"].startswith("|")] == ROWS
+    assert "\n\n" + "\n".join([ROWS[0], "| --- | --- | --- |", *ROWS[1:]]) + "\n\n" in marked["text"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pipeline.config import SegmentConfig
 from pipeline.document import Document, Unit
-from pipeline.steps.text import BULLET
+from pipeline.steps.text import BULLET, TABLE_ROW
 
 _TERMINAL = ('.', '!', '?', ':', '"', '”', '»', '…', ')')
 MAX_LONG_SHARE = 0.2  # share of a wrapped block's lines that may be longer than the widest wrap width
@@ -27,7 +27,7 @@ def blocks(lines: list[str]) -> list[list[tuple[int, str]]]:
 
 def _wrap_width(block: list[tuple[int, str]], config: SegmentConfig) -> int | None:
     """The wrap width of a hard-wrapped block, or None when its lines are not wrapped."""
-    prose = [len(text) for _, text in block if not BULLET.match(text)]  # list items are not wrapped prose
+    prose = [len(text) for _, text in block if not BULLET.match(text) and not TABLE_ROW.match(text)]  # not wrapped prose
     # A few lines longer than any wrap width are paragraphs a wrapper left alone (pasted, or unwrapped by an editor).
     lengths = [n for n in prose if n <= config.wrap_max]
     long = len(prose) - len(lengths)
@@ -43,7 +43,7 @@ def _wrap_width(block: list[tuple[int, str]], config: SegmentConfig) -> int | No
 
 def _continues(line: str, following: str, width: int) -> bool:
     """True when `line` was cut by wrapping and `following` carries on the same paragraph."""
-    if BULLET.match(following) or len(line) > width or len(following) > width:
+    if BULLET.match(following) or TABLE_ROW.match(following) or TABLE_ROW.match(line) or len(line) > width or len(following) > width:
         return False
     if len(line) + 1 + len(following.split(" ", 1)[0]) <= width:
         return False  # a wrapper would have put the next word on this line, so the paragraph ended here

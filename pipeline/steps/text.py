@@ -9,6 +9,7 @@ from pipeline.steps.memo import per_document
 WORD = re.compile(r"\w+(?:['’]\w+)*")  # a word, apostrophes inside it kept: every count and feature of the steps
 TOKEN = re.compile(r"\w+")  # a run of word characters: the shingles of dedup, the benchmark metric, the model's dup check
 BULLET = re.compile(r"^([-*•·▪►–—]|\d{1,3}[.)])\s")  # list items: dashes, bullets, "1." or "1)"
+TABLE_ROW = re.compile(r"^\|.*\|$")  # a table row as the Markdown reader writes it (and as Markdown writes it)
 _TERMINAL = re.compile(r"[.!?…:;]['\"”’»)\]]*$|[。！？]$")  # the definition ends_sentence implements
 _LATIN_TERMINAL, _CLOSING, _CJK_TERMINAL = ".!?…:;", "'\"”’»)]", "。！？"
 LETTER = re.compile(r"[^\W\d_]")

@@ -8,10 +8,11 @@ from typing import Any
 
 from pipeline.config import Config
 from pipeline.document import Document, Unit
-from pipeline.steps.text import BULLET, WORD
+from pipeline.steps.text import BULLET, TABLE_ROW, WORD
 from pipeline.version import SCHEMA_VERSION, __version__
 
 METADATA_FIELDS = ("title", "authors", "published", "url")  # metadata_source has these, each null or {line, rule}
+_CELL_BORDER = re.compile(r"(?<!\\)\|")  # the pipes between a table row's cells (an escaped \| is text)
 # A plain paragraph that opens like Markdown block syntax (a heading, a list item, a quote, a rule) is escaped.
 _BLOCK_SYNTAX = re.compile(r"^(#{1,6}(\s|$)|[-*+](\s|$)|\d{1,9}[.)](\s|$)|>|([-*_])\s*\5\s*\5)")
 
@@ -34,7 +35,7 @@ def article(doc: Document, config: Config, config_sha256: str) -> dict[str, Any]
     removed = [u for u in doc.units if not u.kept]
     paragraphs = [u.text for u in kept]
     text_format = config.write.text_format
-    text = "\n\n".join(markdown(u) for u in kept) if text_format == "markdown" else "\n\n".join(paragraphs)
+    text = markdown_text(kept) if text_format == "markdown" else "\n\n".join(paragraphs)
     counts = stats(paragraphs, config.metadata.words_per_minute)
     by_category = [{"category": c, "count": n} for c, n in sorted(Counter(u.label for u in removed).items())]
     enough = len(text) >= config.metadata.language_min_chars
@@ -61,6 +62,23 @@ def article(doc: Document, config: Config, config_sha256: str) -> dict[str, Any]
 
 
 _WIDE = ("utf-16", "utf_16", "utf-32", "utf_32")  # encodings whose characters hold NUL bytes
+
+
+def markdown_text(kept: list[Unit]) -> str:
+    """The kept paragraphs in Markdown, joined by blank lines; the kept rows of a table stay together, the first
+    one its header (a table reaches the text as rows `| a | b |`: Markdown input, or text written so)."""
+    parts: list[str] = []
+    previous: Unit | None = None
+    for unit in kept:
+        if not TABLE_ROW.match(unit.text):
+            parts.append(markdown(unit))
+        elif previous is not None and TABLE_ROW.match(previous.text) and previous.block == unit.block:
+            parts[-1] += "\n" + unit.text
+        else:
+            cells = len(_CELL_BORDER.findall(unit.text)) - 1
+            parts.append(unit.text + "\n|" + " --- |" * cells)
+        previous = unit
+    return "\n\n".join(parts)
 
 
 def markdown(unit: Unit) -> str:

@@ -17,7 +17,7 @@ from markdown_it.token import Token
 from pipeline.steps.read.deep_html import flatten, too_deep
 from pipeline.steps.read.records import Given
 
-_MD = MarkdownIt("commonmark", {"html": True})
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table")  # GFM pipe tables
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 _BLOCKS = {"heading_open", "paragraph_open"}
 _ARTICLE_TYPES = re.compile(r"Article|BlogPosting|Report|WebPage", re.IGNORECASE)
@@ -41,12 +41,22 @@ def front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 
 def markdown_text(source: str) -> str:
-    """Markdown as plain text: one line per paragraph, heading and list item; no markup characters left."""
+    """Markdown as plain text: one line per paragraph, heading, list item and table row (`| a | b |`); no other markup."""
     lines: list[str] = []
     prefix = ""
     numbers: list[int] = []
+    row: list[str] | None = None  # the cells of the table row being read
     for token in _MD.parse(source):
-        if token.type in ("bullet_list_open", "ordered_list_open"):
+        if token.type == "tr_open":
+            row = []
+        elif token.type == "inline" and row is not None:
+            row.append(_inline(token).replace("|", "\\|"))
+        elif token.type == "tr_close" and row is not None:
+            lines.append("| " + " | ".join(row) + " |")
+            row = None
+        elif token.type == "table_close":
+            lines.append("")
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
             numbers.append(0 if token.type == "bullet_list_open" else int(token.attrGet("start") or 1) - 1)
         elif token.type in ("bullet_list_close", "ordered_list_close"):
             numbers.pop()
