@@ -34,8 +34,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from quality import justext_text  # noqa: E402 - the bench scripts are not a package
 
-from pipeline import runner  # noqa: E402
+from pipeline.archive.paths import output_paths  # noqa: E402
 from pipeline.config import load_config  # noqa: E402
+from pipeline.run import worker  # noqa: E402
+from pipeline.run.repetition import repeated_lines  # noqa: E402
 
 WARM_UP_SET, WARM_UP_PAGES = "tfeval", 5
 LABELS = {"scrapinghub": "news", "wcxb": "modern", "tfeval": "tfeval"}
@@ -55,15 +57,15 @@ class Ours:
         self.folder, self.config = folder, load_config(None)
         self.out = tempfile.mkdtemp(prefix="peers-")
         started = time.process_time()
-        self.repeated = runner.repeated_lines(folder, names, self.config)[runner._folder(names[0])]
+        self.repeated = repeated_lines(folder, names, self.config)[worker.folder_of(names[0])]
         self.pass1 = (time.process_time() - started) / len(names)
         # After pass 1, whose own engine sets the worker up anew: the context (rules, models) is built here, untimed,
         # and the articles' JSON is handed back as a local run's workers do, not written.
-        runner._init_worker(self.config, self.out, warm=True, writes=False)
+        worker.init_worker(self.config, self.out, warm=True, writes=False)
 
     def clean(self, name: str) -> list[Any]:
         """Cleans one input as the run's worker does; returns its items (index row, JSON payload)."""
-        return runner._work((str(self.folder / name), name, runner.output_paths([name])[name]), self.repeated)[1]
+        return worker.work((str(self.folder / name), name, output_paths([name])[name]), self.repeated)[1]
 
     def close(self) -> None:
         """Removes the scratch folder."""

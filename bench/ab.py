@@ -1,0 +1,76 @@
+"""Two checkouts of the pipeline side by side: CPU per input of each, in alternating child processes.
+
+Usage: python bench/ab.py BEFORE_DIR AFTER_DIR [--sets scrapinghub,wcxb] [--kinds page,container] [--rounds 3]
+
+Each round runs, for each checkout in turn (PYTHONPATH=<checkout>), a child that cleans every input of each
+SHARED_BENCH/<set>/<kind>/ folder as bench/peers.py times ours (worker.work per input after pass 1, warm-up on
+another set first) and prints its mean ms per input. Alternating the two in every round puts them under the same
+machine load; the table gives each one's median over the rounds and the ratio before / after.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from statistics import median
+
+BENCH = Path(__file__).resolve().parent
+CHILD = """
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, {bench!r})
+from peers import Ours, warm_up
+root = Path({shared!r})
+warm_up(root)
+out = {{}}
+for folder in {folders!r}:
+    names = sorted(p.name for p in (root / folder).glob("*.txt"))
+    ours = Ours(root / folder, names)
+    started = time.process_time()
+    for name in names:
+        ours.clean(name)
+    out[folder] = 1000 * (time.process_time() - started) / len(names)
+    ours.close()
+print(json.dumps(out))
+"""
+
+
+def child(checkout: Path, shared: Path, folders: list[str]) -> dict[str, float]:
+    """ms per input of each folder with the pipeline of `checkout`."""
+    code = CHILD.format(bench=str(BENCH), shared=str(shared), folders=folders)
+    env = {**os.environ, "PYTHONPATH": str(checkout)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True, cwd="/")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Alternates the two checkouts and prints medians and ratios."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("before", type=Path)
+    ap.add_argument("after", type=Path)
+    ap.add_argument("--shared", type=Path, default=BENCH.parent.parent / "shared" / "bench")
+    ap.add_argument("--sets", default="scrapinghub,wcxb")
+    ap.add_argument("--kinds", default="page,container")
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args(argv)
+    folders = [f"{s}/{k}" for s in args.sets.split(",") for k in args.kinds.split(",")]
+    seen: dict[str, dict[str, list[float]]] = {"before": {f: [] for f in folders}, "after": {f: [] for f in folders}}
+    started = time.time()
+    for _ in range(args.rounds):
+        for side, checkout in (("before", args.before), ("after", args.after)):
+            for folder, ms in child(checkout.resolve(), args.shared, folders).items():
+                seen[side][folder].append(ms)
+    print("| inputs | before (ms) | after (ms) | before / after |\n|---|---:|---:|---:|")
+    for folder in folders:
+        b, a = median(seen["before"][folder]), median(seen["after"][folder])
+        print(f"| {folder} | {b:.2f} | {a:.2f} | {b / a:.2f}x |")
+    print(f"\nmedians of {args.rounds} alternating rounds; wall {time.time() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
