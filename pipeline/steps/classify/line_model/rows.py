@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
+from collections import Counter
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -186,22 +189,33 @@ def _shape_columns(texts: list[str], cols: dict[str, Any]) -> dict[str, Any]:
     # A list of dates, scores or specs is part of the article more often than a list of headlines is.
     digits = np.concatenate(([0], np.cumsum(cols["digits"])))
     normed = [" ".join(TOKEN.findall(t.lower())) for t in texts]
-    joined = "\n".join(normed)
     good, total_good = cols["good"], cols["good"].sum() or 1
     return {
         "headline_run": np.minimum(run, 20),
         # A line whose words recur elsewhere in the page is a pull quote, a repeated teaser or a duplicated caption.
-        "dup_in_doc": [len(t) >= 12 and _occurs_twice(joined, t) for t in normed],
+        "dup_in_doc": _occurring_twice(normed),
         "prev1_ends": _shifted(ends.astype(np.float64), 1, 0.0), "next1_ends": _shifted(ends.astype(np.float64), -1, 0.0),
         "good_after": (total_good - np.cumsum(good)) / total_good,
         "run_digit_share": np.where(shaped, (digits[hi + 1] - digits[lo]) / np.maximum(1, run), -1.0),
     }
 
 
-def _occurs_twice(haystack: str, needle: str) -> bool:
-    """`haystack.count(needle) > 1`, without scanning on after the second occurrence."""
-    first = haystack.find(needle)
-    return first >= 0 and haystack.find(needle, first + len(needle)) >= 0
+def _occurring_twice(normed: list[str]) -> list[bool]:
+    """For each line (of 12 characters or more), whether `"\\n".join(normed).count(line) > 1`.
+
+    A line holds no newline, so its occurrences lie within lines: it occurs twice when it is two lines, or inside a
+    longer line. So one search per line, in the distinct longer lines only, not two over the whole page.
+    """
+    counts = Counter(normed)
+    longest = sorted(counts, key=len, reverse=True)
+    haystack = "\n".join(longest)
+    ends = list(accumulate(len(line) + 1 for line in longest))  # where each line's newline would be
+    shorter = [-len(line) for line in longest]  # ascending: the lines longer than n come before bisect(-n)
+    out = []
+    for line in normed:
+        longer = bisect_left(shorter, -len(line))
+        out.append(len(line) >= 12 and (counts[line] > 1 or (longer > 0 and haystack.find(line, 0, ends[longer - 1]) >= 0)))
+    return out
 
 
 # Second stage: features of a unit's neighbourhood in the first stage's probabilities (a CRF-like smoothing).
