@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""HTML in hand: ours against trafilatura.extract on the same pages, side by side in one process.
+
+Usage: html.py SHARED_BENCH_DIR [--split validation|train|all] [--sets scrapinghub,wcxb,tfeval] [--dump DIR]
+
+For each page of html/ (gunzipped once, before any clock starts), both systems run one after the other:
+ours through the library (the defaults, as `pipeline run` cleans an .html file) and trafilatura.extract
+with its defaults, as a user calls it. CPU per page is time.process_time() around each call (one
+process, start-up and model loading excluded: both warm up on the first page, which is not counted).
+Body figures use the bench's own scorers: score.py's shingle P/R/F1 on scrapinghub and wcxb,
+score_snippets.py's totals on tfeval. On wcxb, title/author/date are compared with the gold as
+bench/metadata.py does, for ours and for trafilatura's bare_extraction metadata (untimed).
+--dump writes each system's text of the TRAIN pages only (never the locked validation pages).
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# This file's name is the standard library's `html`: its folder must not stay first on the path.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+SETS = ("scrapinghub", "wcxb", "tfeval")
+SPLITS = _HERE / "splits"
+SYSTEMS = ("ours", "trafilatura")
+
+
+def _module(path: Path) -> Any:
+    """A bench scorer loaded from its file (they are scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+_METADATA = _module(_HERE / "metadata.py")  # bench/metadata.py: the same title/author/date comparison
+FIELDS, found = _METADATA.FIELDS, _METADATA.found
+
+
+@dataclass
+class Tally:
+    """One system on one set: per-page shingle triples or snippet counts, CPU seconds, metadata hits."""
+
+    triples: list[tuple[float, float, float]] = field(default_factory=list)
+    snippets: list[int] = field(default_factory=lambda: [0, 0, 0, 0])  # tp, fn, fp, tn
+    seconds: list[float] = field(default_factory=list)
+    meta: dict[str, list[int]] = field(default_factory=lambda: {f: [0, 0] for f in FIELDS})  # hits, scored
+
+
+def page_ids(name: str, split: str) -> list[str]:
+    """The ids of one set in the chosen part of the locked split."""
+    data = json.loads((SPLITS / f"{name}.json").read_text(encoding="utf-8"))
+    return sorted(data["train"] + data["validation"]) if split == "all" else sorted(data[split])
+
+
+class Ours:
+    """Our library, configured as `pipeline run` is without a config file."""
+
+    def __init__(self) -> None:
+        try:  # the package layout of issue 13, then the flat one
+            from pipeline.steps.run import Context, clean_bytes  # type: ignore[import-not-found]
+        except ImportError:
+            from pipeline.process import Context, clean_bytes
+        from pipeline.config import load_config
+
+        self.ctx = Context(load_config(None))
+        self.clean_bytes = clean_bytes
+
+    def __call__(self, raw: bytes, name: str) -> dict[str, Any]:
+        """Our article record of one page."""
+        art = self.clean_bytes(raw, f"{name}.html", self.ctx)
+        return {"text": art["text"], "title": art["title"], "authors": art["authors"], "published": art["published"]}
+
+
+def trafilatura_text(raw: bytes) -> str:
+    """trafilatura.extract with its defaults."""
+    import trafilatura
+
+    return trafilatura.extract(raw) or ""
+
+
+def trafilatura_meta(raw: bytes) -> dict[str, Any]:
+    """Title, authors and date from trafilatura's bare_extraction (its metadata pass)."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(raw, with_metadata=True)
+    if doc is None:
+        return {"title": None, "authors": [], "published": None}
+    get = doc.get if isinstance(doc, dict) else lambda key: getattr(doc, key, None)
+    authors = [a.strip() for a in (get("author") or "").split(";") if a.strip()]
+    return {"title": get("title"), "authors": authors, "published": get("date")}
+
+
+def score_page(tally: Tally, gold: dict[str, Any], text: str, scorers: dict[str, Any]) -> None:
+    """Adds one page's body figure to a tally."""
+    if "with" in gold:
+        norm = scorers["snippets"].norm
+        out = norm(text)
+        for key, hit_slot, miss_slot in (("with", 0, 1), ("without", 2, 3)):
+            for snippet in gold[key]:
+                tally.snippets[hit_slot if norm(snippet) in out else miss_slot] += 1
+    else:
+        body = gold["articleBody"] if "articleBody" in gold else "\n\n".join(gold["body"])
+        tally.triples.append(scorers["score"].tp_fp_fn(body, text))
+
+
+def score_meta(tally: Tally, gold: dict[str, Any], art: dict[str, Any]) -> None:
+    """Adds one page's title/author/date hits, over the fields the gold states."""
+    for name in FIELDS:
+        if gold.get(name):
+            tally.meta[name][1] += 1
+            tally.meta[name][0] += found(name, gold, art)
+
+
+def run_set(bench: Path, name: str, ids: list[str], ours: Ours, scorers: dict[str, Any], dump: Path | None,
+            validation: set[str]) -> dict[str, Tally]:
+    """Both systems over one set's pages, interleaved page by page."""
+    tallies = {s: Tally() for s in SYSTEMS}
+    with_meta = name == "wcxb"
+    for n, stem in enumerate(ids):
+        raw = gzip.decompress((bench / name / "html" / f"{stem}.html.gz").read_bytes())
+        gold = json.loads((bench / name / "gold" / f"{stem}.json").read_text(encoding="utf-8"))
+        start = time.process_time()
+        art = ours(raw, stem)
+        mid = time.process_time()
+        text = trafilatura_text(raw)
+        end = time.process_time()
+        if n == 0:  # the first call of each loads models and tables: warm-up, run it again for the clock
+            start = time.process_time(); art = ours(raw, stem); mid = time.process_time()
+            text = trafilatura_text(raw); end = time.process_time()
+        tallies["ours"].seconds.append(mid - start)
+        tallies["trafilatura"].seconds.append(end - mid)
+        score_page(tallies["ours"], gold, art["text"], scorers)
+        score_page(tallies["trafilatura"], gold, text, scorers)
+        if with_meta:
+            score_meta(tallies["ours"], gold, art)
+            score_meta(tallies["trafilatura"], gold, trafilatura_meta(raw))
+        if dump is not None and stem not in validation:
+            for system, out in (("ours", art["text"]), ("trafilatura", text)):
+                folder = dump / name / system
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / f"{stem}.txt").write_text(out, encoding="utf-8")
+    return tallies
+
+
+def body_figures(tally: Tally, scorers: dict[str, Any]) -> tuple[float, float, float]:
+    """P, R, F1 as the set's scorer computes them."""
+    if tally.triples:
+        return scorers["score"].prf(tally.triples)
+    tp, fn, fp, _ = tally.snippets
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def report(name: str, pages: int, tallies: dict[str, Tally], scorers: dict[str, Any]) -> str:
+    """A markdown table for one set."""
+    metric = "snippets" if name == "tfeval" else "shingles"
+    rows = [f"**{name}** ({pages} pages, {metric})", "", "| system | P | R | F1 | CPU ms/page | title | author | date |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    base = sum(tallies["trafilatura"].seconds)
+    for system, tally in tallies.items():
+        p, r, f = body_figures(tally, scorers)
+        ms = 1000 * sum(tally.seconds) / max(1, len(tally.seconds))
+        meta = [f"{h / s:.1%}" if s else "-" for h, s in tally.meta.values()]
+        ratio = f" ({sum(tally.seconds) / base:.2f}x)" if base and system != "trafilatura" else ""
+        rows.append(f"| {system} | {p:.3f} | {r:.3f} | {f:.3f} | {ms:.1f}{ratio} | " + " | ".join(meta) + " |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs every chosen set and prints one table per set."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("bench", type=Path, metavar="SHARED_BENCH_DIR")
+    ap.add_argument("--split", choices=("validation", "train", "all"), default="train")
+    ap.add_argument("--sets", default=",".join(SETS))
+    ap.add_argument("--limit", type=int, default=0, help="at most this many pages per set (0: all)")
+    ap.add_argument("--dump", type=Path, help="write both systems' texts of train pages to DUMP/<set>/<system>/<id>.txt")
+    args = ap.parse_args(argv)
+    scorers = {"score": _module(args.bench / "score.py"), "snippets": _module(args.bench / "score_snippets.py")}
+    ours = Ours()
+    for name in args.sets.split(","):
+        ids = page_ids(name, args.split)[: args.limit or None]
+        validation = set(json.loads((SPLITS / f"{name}.json").read_text(encoding="utf-8"))["validation"])
+        tallies = run_set(args.bench, name, ids, ours, scorers, args.dump, validation)
+        print(report(name, len(ids), tallies, scorers), end="\n\n", flush=True)
+    print(f"split: {args.split}; CPU is time.process_time() per call in one process, first page's warm-up excluded; "
+          "ratio = ours / trafilatura")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
