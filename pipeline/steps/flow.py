@@ -10,7 +10,7 @@ from pipeline.document import Document
 from pipeline.errors import InputError
 from pipeline.steps import memo
 from pipeline.steps.classify import classify
-from pipeline.steps.classify.line_model.predict import LineModel, load_model
+from pipeline.steps.classify.line_model.predict import HTML_MODEL_FILE, LineModel, load_model
 from pipeline.steps.classify.rules import Matcher
 from pipeline.steps.limits import document_limits
 from pipeline.steps.metadata import extract
@@ -29,12 +29,14 @@ class Context:
     config: Config
     matcher: Matcher = field(init=False)
     model: LineModel | None = field(init=False)
+    html_model: LineModel | None = field(init=False)  # for HTML inputs (units with DOM context)
     config_sha256: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.matcher = Matcher(self.config.classify.categories)
         settings = self.config.classify.model
         self.model = load_model(settings.threshold, settings.path) if settings.enabled else None
+        self.html_model = load_model(settings.html_threshold, settings.html_path, HTML_MODEL_FILE) if settings.enabled else None
         self.config_sha256 = self.config.sha256()
 
 
@@ -44,7 +46,7 @@ STEPS: dict[str, Step] = {
     "read": lambda doc, ctx: read(doc, ctx.config.read),
     "repair": lambda doc, ctx: repair(doc, ctx.config.repair),
     "segment": lambda doc, ctx: segment(doc, ctx.config.segment),
-    "classify": lambda doc, ctx: classify(doc, ctx.config.classify, ctx.matcher, ctx.model),
+    "classify": lambda doc, ctx: classify(doc, ctx.config.classify, ctx.matcher, ctx.model, ctx.html_model),
     "metadata": lambda doc, ctx: extract(doc, ctx.config.metadata),
     "write": lambda doc, ctx: write(doc, ctx.config, ctx.config_sha256),
 }
@@ -69,7 +71,7 @@ def process(doc: Document, ctx: Context) -> dict[str, Any]:
 def document(record: Record, path: str, repeated: frozenset[str] = frozenset()) -> Document:
     """The Document of one record of the input at `path`."""
     return Document(path=path, raw=record.raw, text=record.text, encoding=record.encoding, record=record.number,
-                    given=record.given, repeated=repeated)
+                    given=record.given, repeated=repeated, dom=record.dom)
 
 
 def clean_records(raw: bytes, path: str, ctx: Context, repeated: frozenset[str] = frozenset()

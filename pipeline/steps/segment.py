@@ -54,11 +54,11 @@ def _continues(line: str, following: str, width: int) -> bool:
     return len(line) >= 0.6 * width
 
 
-def units(lines: list[str], config: SegmentConfig) -> list[Unit]:
-    """Splits lines into units; wrapped lines of one paragraph become one unit."""
+def units(lines: list[str], config: SegmentConfig, wrapped: bool = True) -> list[Unit]:
+    """Splits lines into units; wrapped lines of one paragraph become one unit (unless `wrapped` is False)."""
     out: list[Unit] = []
     for index, block in enumerate(blocks(lines)):
-        width = _wrap_width(block, config) if config.unwrap else None
+        width = _wrap_width(block, config) if config.unwrap and wrapped else None
         current: Unit | None = None
         last = ""
         for number, text in block:
@@ -73,7 +73,9 @@ def units(lines: list[str], config: SegmentConfig) -> list[Unit]:
 
 
 def segment(doc: Document, config: SegmentConfig) -> Document:
-    """Fills `doc.lines` and `doc.units` from `doc.text`."""
+    """Fills `doc.lines` and `doc.units` from `doc.text`; an HTML page's lines are its blocks, never hard-wrapped."""
     doc.lines = doc.text.split("\n")
-    doc.units = units(doc.lines, config)
+    if doc.dom is not None and len(doc.lines) != len(doc.dom.line_block):
+        doc.dom = None  # a repair made or joined lines (an escaped newline in the page): its text is read as text
+    doc.units = units(doc.lines, config, wrapped=doc.dom is None)
     return doc

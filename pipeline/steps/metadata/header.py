@@ -124,12 +124,15 @@ def body_start(units: list[Unit]) -> int:
     return len(units)
 
 
-def label_header(units: list[Unit], meta: MetadataConfig, lang: str | None) -> None:
-    """Labels title, byline and dateline among the units classify left; rule matches and repeated lines are skipped."""
+def label_header(units: list[Unit], meta: MetadataConfig, lang: str | None, headline: int | None = None) -> None:
+    """Labels title, byline and dateline among the units classify left; rule matches and repeated lines are skipped.
+
+    `headline` is the unit an HTML page's markup names as its headline (an <h1> its <title> agrees with)."""
     skip, nwords = [u.flagged for u in units], [len(words(u.text)) for u in units]
     first_body = body_start(units)
-    title = find_title(units, skip, first_body)
-    rule = "header.title_tag_repeat"
+    title, rule = headline, "header.html_headline"
+    if title is None:
+        title, rule = find_title(units, skip, first_body), "header.title_tag_repeat"
     if title is None:
         title, rule = similar_to_title(units, first_body), "header.like_title_tag"
     if title is None and _tag_is_headline(units, first_body):

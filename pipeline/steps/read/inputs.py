@@ -17,10 +17,11 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from pipeline.config import Config, JsonKeys
+from pipeline.document import DomPage
 from pipeline.errors import BinaryInputError, InputError
 from pipeline.steps.limits import document_limits
 from pipeline.steps.read.decode import decode, normalise_newlines
-from pipeline.steps.read.markup import front_matter, html_page, html_text, markdown_text
+from pipeline.steps.read.markup import front_matter, html_dom, html_page, markdown_text
 from pipeline.steps.read.records import Given, Record
 
 
@@ -113,8 +114,8 @@ def _page_decoded(raw: bytes, rel: str, config: Config) -> tuple[str, str]:
 def _html(raw: bytes, rel: str, config: Config) -> list[Record]:
     """An HTML page: one line per block element; its meta tags as given metadata."""
     text, encoding = _page_decoded(raw, rel, config)
-    body, given = html_page(text)
-    return [Record(raw=raw, text=body, encoding=encoding, given=given)]
+    body, given, page = html_page(text)
+    return [Record(raw=raw, text=body, encoding=encoding, given=given, dom=page)]
 
 
 def _json(raw: bytes, rel: str, config: Config) -> list[Record]:
@@ -171,7 +172,7 @@ def _article(item: Any, blob: bytes, encoding: str, number: int, location: str, 
     if not isinstance(text, str) or not text.strip():
         record.error = f"no text: none of the keys {', '.join(keys.text)} holds a non-empty string (sources -> keys -> text)"
         return record
-    record.text = as_text(normalise_newlines(text), markup)
+    record.text, record.dom = as_text(normalise_newlines(text), markup)
     record.given = pick(item, keys, "json")
     return record
 
@@ -180,11 +181,11 @@ _TAG = re.compile(r"</?(?:p|br|div|h[1-6]|li|ul|ol|blockquote|figure|figcaption|
                   re.IGNORECASE)
 
 
-def as_text(text: str, markup: str) -> str:
-    """A record's text as plain lines: HTML and Markdown rendered like files of those kinds."""
+def as_text(text: str, markup: str) -> tuple[str, DomPage | None]:
+    """A record's text as plain lines, HTML and Markdown rendered like files of those kinds; HTML's DOM context."""
     if markup == "html" or (markup == "auto" and _TAG.search(text)):
-        return html_text(text)
-    return markdown_text(text) if markup == "markdown" else text
+        return html_dom(text)
+    return (markdown_text(text) if markup == "markdown" else text), None
 
 
 def first(item: dict[str, Any], names: list[str]) -> Any:

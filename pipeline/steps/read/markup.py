@@ -1,20 +1,16 @@
-"""Markup to plain lines: Markdown with markdown-it-py, HTML with lxml and inscriptis; plus what a page says of itself."""
+"""Markup to plain lines: Markdown with markdown-it-py, HTML with an lxml walk (dom.py); plus what a page says of itself."""
 from __future__ import annotations
 
 import json
 import re
 from typing import Any
 
-import lxml.html
 import yaml
-from inscriptis import Inscriptis
-from inscriptis.css_profiles import CSS_PROFILES
-from inscriptis.model.config import ParserConfig
-from lxml.etree import ParserError
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from pipeline.steps.read.deep_html import flatten, too_deep
+from pipeline.document import DomPage
+from pipeline.steps.read import dom, dom_meta
 from pipeline.steps.read.records import Given
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")  # GFM pipe tables
@@ -94,51 +90,49 @@ def _inline(token: Token) -> str:
 
 def html_text(html: str) -> str:
     """An HTML fragment or page as text, one line per block element."""
-    tree = _parse(html)
-    return _text(tree) if tree is not None else ""
+    return html_dom(html)[0]
 
 
-def html_page(html: str) -> tuple[str, dict[str, list[Given]]]:
-    """A page's visible text and the metadata it states (the <title> is metadata: a browser does not show it)."""
-    tree = _parse(html)
+def html_dom(html: str) -> tuple[str, DomPage | None]:
+    """An HTML fragment or page as text, one line per block (a blank line where the holding element changes), and
+    the DOM context of those lines; None for a document with no elements."""
+    tree = dom.parse(html)
     if tree is None:
-        return "", {}
-    return _text(tree), page_metadata(tree)
+        return "", None
+    page = dom.walk(tree)
+    return dom.text(page), page
 
 
-def _parse(html: str) -> Any:
-    """The lxml tree of `html`, or None for a document with no elements; a page deeper than libxml2 goes is flattened."""
-    parser = lxml.html.HTMLParser(encoding="utf-8")
-    try:
-        tree = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser)
-        if too_deep(parser.error_log):  # libxml2 stopped there and dropped the rest of the page
-            tree = lxml.html.document_fromstring(flatten(html).encode("utf-8"),
-                                                 parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
-        return tree
-    except (ParserError, ValueError):
-        return None
+def html_page(html: str) -> tuple[str, dict[str, list[Given]], DomPage | None]:
+    """A page's visible text, the metadata it states (the <title> is metadata: a browser does not show it), its DOM."""
+    tree = dom.parse(html)
+    if tree is None:
+        return "", {}, None
+    page = dom.walk(tree)
+    return dom.text(page), page_metadata(tree, page), page
 
 
-def _text(tree: Any) -> str:
-    """Visible text, block elements as lines (inscriptis' strict CSS profile), indentation dropped."""
-    text = Inscriptis(tree, ParserConfig(css=CSS_PROFILES["strict"])).get_text()
-    return "\n".join(line.strip() for line in text.split("\n")).strip("\n")
-
-
-def page_metadata(tree: Any) -> dict[str, list[Given]]:
-    """Title, canonical URL, publication date and authors from meta tags, link rel=canonical and JSON-LD."""
+def page_metadata(tree: Any, page: DomPage | None = None) -> dict[str, list[Given]]:
+    """Title, canonical URL, publication date and authors from meta tags, link rel=canonical and JSON-LD, and with
+    the page's blocks from the DOM: the heading the stated titles agree on, marked-up authors, <time datetime>."""
     metas = _metas(tree)
     ld = _json_ld(tree)
     given: dict[str, list[Given]] = {}
-    _put(given, "title", [("html.meta:og:title", metas.get("og:title")), ("html.json-ld:headline", ld.get("headline"))])
+    headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
+    stated = [metas.get("og:title"), metas.get("twitter:title"), headline, _title_tag(tree)]
+    headings = [(rule, text) for text, rule in dom_meta.title_candidates(page, stated, metas.get("og:site_name"))] if page is not None else []
+    _put(given, "title", [*headings, ("html.meta:og:title", metas.get("og:title")), ("html.json-ld:headline", ld.get("headline"))])
     canonical = next((link.get("href") for link in tree.iter("link") if "canonical" in (link.get("rel") or "").lower().split()), None)
     _put(given, "url", [("html.link:canonical", canonical), ("html.meta:og:url", metas.get("og:url")),
                         ("html.json-ld:url", ld.get("url"))])
     _put(given, "published", [*((f"html.meta:{name}", metas.get(name)) for name in _DATE_METAS[:2]),
                               ("html.json-ld:datePublished", ld.get("datePublished")),
-                              *((f"html.meta:{name}", metas.get(name)) for name in _DATE_METAS[2:])])
+                              *((f"html.meta:{name}", metas.get(name)) for name in _DATE_METAS[2:]),
+                              *((rule, value) for value, rule in dom_meta.date_candidates(tree))])
+    marked = dom_meta.author_candidates(tree)
     _put(given, "authors", [("html.json-ld:author", ld.get("author")),
-                            *((f"html.meta:{name}", metas.get(name)) for name in _AUTHOR_METAS)])
+                            *((f"html.meta:{name}", metas.get(name)) for name in _AUTHOR_METAS),
+                            ("html.itemprop:author", marked or None)])
     title = _title_tag(tree)
     if title:
         given.setdefault("title", []).append(Given(title, "html.title", strong=False))

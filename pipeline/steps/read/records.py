@@ -4,6 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.document import DomPage
+
+
 @dataclass(slots=True)
 class Given:
     """A metadata value the input states itself, with the rule naming where it came from."""
@@ -24,3 +27,4 @@ class Record:
     location: str = ""  # "line 3" / "record 3": where a record sits, for failures
     given: dict[str, list[Given]] = field(default_factory=dict)  # per field, candidates best first
     error: str | None = None  # a bad record: why it cannot be cleaned
+    dom: DomPage | None = None  # HTML: the DOM context of each line of `text`

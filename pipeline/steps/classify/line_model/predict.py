@@ -6,12 +6,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from pipeline.document import Unit
 from pipeline.errors import ConfigError
 from pipeline.steps.classify.analysis import Analysis
 from pipeline.steps.classify.line_model.rows import STACK_SEPARATOR, feature_rows, stack_rows
 
 MODEL_FILE = "lines.txt"
+HTML_MODEL_FILE = "html_lines.txt"  # the HTML line model: the same text features plus dom_rows.DOM_FEATURES
 
 
 class LineModel:
@@ -45,9 +48,11 @@ class LineModel:
         """The first-stage booster."""
         return self.boosters[0]
 
-    def probabilities(self, units: list[Unit], an: Analysis) -> list[float]:
-        """P(unit belongs to the article) for every unit."""
+    def probabilities(self, units: list[Unit], an: Analysis, extra: np.ndarray | None = None) -> list[float]:
+        """P(unit belongs to the article) for every unit; `extra` holds more feature columns (an HTML page's DOM)."""
         rows = feature_rows(units, an)
+        if extra is not None:
+            rows = np.hstack([rows, extra])
         p = self.boosters[0].predict(rows, num_threads=1)
         if len(self.boosters) > 1:
             p = self.boosters[1].predict(stack_rows(rows, p), num_threads=1)
@@ -59,14 +64,14 @@ class LineModel:
 
 
 @lru_cache(maxsize=4)
-def load_model(threshold: float, path: str | None = None) -> LineModel | None:
-    """The model at `path`, or the packaged one; None when the packaged one is not installed."""
+def load_model(threshold: float, path: str | None = None, name: str = MODEL_FILE) -> LineModel | None:
+    """The model at `path`, or the packaged one called `name`; None when that one is not installed."""
     if path is not None:
         try:
             return LineModel(Path(path).read_text(encoding="utf-8"), threshold)
         except OSError as exc:
             raise ConfigError([("classify -> model -> path", f"cannot read model file {path}: {exc.strerror or exc}")]) from None
-    source = resources.files("pipeline.steps.classify.line_model").joinpath(MODEL_FILE)
+    source = resources.files("pipeline.steps.classify.line_model").joinpath(name)
     if not source.is_file():
         return None
     return LineModel(source.read_text(encoding="utf-8"), threshold)

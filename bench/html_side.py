@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """HTML in hand: ours against trafilatura.extract on the same pages, side by side in one process.
 
-Usage: html.py SHARED_BENCH_DIR [--split validation|train|all] [--sets scrapinghub,wcxb,tfeval] [--dump DIR]
+Usage: html_side.py SHARED_BENCH_DIR [--split validation|train|all] [--sets scrapinghub,wcxb,tfeval] [--dump DIR]
 
 For each page of html/ (gunzipped once, before any clock starts), both systems run one after the other:
 ours through the library (the defaults, as `pipeline run` cleans an .html file) and trafilatura.extract
@@ -24,9 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# This file's name is the standard library's `html`: its folder must not stay first on the path.
 _HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
 SETS = ("scrapinghub", "wcxb", "tfeval")
@@ -66,18 +64,20 @@ class Ours:
     """Our library, configured as `pipeline run` is without a config file."""
 
     def __init__(self) -> None:
-        try:  # the package layout of issue 13, then the flat one
-            from pipeline.steps.run import Context, clean_bytes  # type: ignore[import-not-found]
-        except ImportError:
-            from pipeline.process import Context, clean_bytes
         from pipeline.config import load_config
+        from pipeline.steps.flow import Context, clean_bytes
 
         self.ctx = Context(load_config(None))
         self.clean_bytes = clean_bytes
 
     def __call__(self, raw: bytes, name: str) -> dict[str, Any]:
-        """Our article record of one page."""
-        art = self.clean_bytes(raw, f"{name}.html", self.ctx)
+        """Our article record of one page (nothing for a page we refuse, e.g. one with no text)."""
+        from pipeline.errors import InputError
+
+        try:
+            art = self.clean_bytes(raw, f"{name}.html", self.ctx)
+        except InputError:
+            return {"text": "", "title": None, "authors": [], "published": None}
         return {"text": art["text"], "title": art["title"], "authors": art["authors"], "published": art["published"]}
 
 
@@ -122,33 +122,32 @@ def score_meta(tally: Tally, gold: dict[str, Any], art: dict[str, Any]) -> None:
 
 
 def run_set(bench: Path, name: str, ids: list[str], ours: Ours, scorers: dict[str, Any], dump: Path | None,
-            validation: set[str]) -> dict[str, Tally]:
-    """Both systems over one set's pages, interleaved page by page."""
-    tallies = {s: Tally() for s in SYSTEMS}
+            validation: set[str], systems: tuple[str, ...] = SYSTEMS) -> dict[str, Tally]:
+    """The systems over one set's pages, interleaved page by page."""
+    tallies = {s: Tally() for s in systems}
+    runs = {"ours": lambda raw, stem: ours(raw, stem), "trafilatura": lambda raw, stem: {"text": trafilatura_text(raw)}}
     with_meta = name == "wcxb"
     for n, stem in enumerate(ids):
         raw = gzip.decompress((bench / name / "html" / f"{stem}.html.gz").read_bytes())
         gold = json.loads((bench / name / "gold" / f"{stem}.json").read_text(encoding="utf-8"))
-        start = time.process_time()
-        art = ours(raw, stem)
-        mid = time.process_time()
-        text = trafilatura_text(raw)
-        end = time.process_time()
-        if n == 0:  # the first call of each loads models and tables: warm-up, run it again for the clock
-            start = time.process_time(); art = ours(raw, stem); mid = time.process_time()
-            text = trafilatura_text(raw); end = time.process_time()
-        tallies["ours"].seconds.append(mid - start)
-        tallies["trafilatura"].seconds.append(end - mid)
-        score_page(tallies["ours"], gold, art["text"], scorers)
-        score_page(tallies["trafilatura"], gold, text, scorers)
+        outs = {}
+        for system in systems:
+            for _ in range(2 if n == 0 else 1):  # the first call loads models and tables: a warm-up, run again
+                start = time.process_time()
+                outs[system] = runs[system](raw, stem)
+                seconds = time.process_time() - start
+            tallies[system].seconds.append(seconds)
+            score_page(tallies[system], gold, outs[system]["text"], scorers)
         if with_meta:
-            score_meta(tallies["ours"], gold, art)
-            score_meta(tallies["trafilatura"], gold, trafilatura_meta(raw))
+            if "ours" in outs:
+                score_meta(tallies["ours"], gold, outs["ours"])
+            if "trafilatura" in outs:
+                score_meta(tallies["trafilatura"], gold, trafilatura_meta(raw))
         if dump is not None and stem not in validation:
-            for system, out in (("ours", art["text"]), ("trafilatura", text)):
+            for system, out in outs.items():
                 folder = dump / name / system
                 folder.mkdir(parents=True, exist_ok=True)
-                (folder / f"{stem}.txt").write_text(out, encoding="utf-8")
+                (folder / f"{stem}.txt").write_text(out["text"], encoding="utf-8")
     return tallies
 
 
@@ -167,7 +166,7 @@ def report(name: str, pages: int, tallies: dict[str, Tally], scorers: dict[str, 
     metric = "snippets" if name == "tfeval" else "shingles"
     rows = [f"**{name}** ({pages} pages, {metric})", "", "| system | P | R | F1 | CPU ms/page | title | author | date |",
             "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    base = sum(tallies["trafilatura"].seconds)
+    base = sum(tallies["trafilatura"].seconds) if "trafilatura" in tallies else 0.0
     for system, tally in tallies.items():
         p, r, f = body_figures(tally, scorers)
         ms = 1000 * sum(tally.seconds) / max(1, len(tally.seconds))
@@ -184,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=("validation", "train", "all"), default="train")
     ap.add_argument("--sets", default=",".join(SETS))
     ap.add_argument("--limit", type=int, default=0, help="at most this many pages per set (0: all)")
+    ap.add_argument("--systems", default=",".join(SYSTEMS), help="ours, trafilatura or both (default)")
     ap.add_argument("--dump", type=Path, help="write both systems' texts of train pages to DUMP/<set>/<system>/<id>.txt")
     args = ap.parse_args(argv)
     scorers = {"score": _module(args.bench / "score.py"), "snippets": _module(args.bench / "score_snippets.py")}
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.sets.split(","):
         ids = page_ids(name, args.split)[: args.limit or None]
         validation = set(json.loads((SPLITS / f"{name}.json").read_text(encoding="utf-8"))["validation"])
-        tallies = run_set(args.bench, name, ids, ours, scorers, args.dump, validation)
+        tallies = run_set(args.bench, name, ids, ours, scorers, args.dump, validation, tuple(args.systems.split(",")))
         print(report(name, len(ids), tallies, scorers), end="\n\n", flush=True)
     print(f"split: {args.split}; CPU is time.process_time() per call in one process, first page's warm-up excluded; "
           "ratio = ours / trafilatura")
