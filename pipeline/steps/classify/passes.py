@@ -95,6 +95,8 @@ def classify(doc: Document, config: ClassifyConfig, matcher: Matcher, model: Lin
         for i in range(len(units)):
             _label_by_model(units, facts, i, keep, config)
         _teasers_after_headers(units, facts)
+        if extra is not None:
+            _dom_kinds(units, doc)
     else:
         for i in range(len(units)):
             _label_unit(units, facts, revised, i, an.start <= i <= an.end, config)
@@ -116,6 +118,22 @@ def _model_keep(units: list[Unit], an: Analysis, model: LineModel, config: Class
         # The model found no article at all: fall back to the densest run rather than lose everything.
         keep = [an.start <= i <= an.end for i in range(len(units))]
     return keep
+
+
+def _dom_kinds(units: list[Unit], doc: Document) -> None:
+    """A kept unit of an HTML page takes its kind from its element: <h2>-<h6> a heading (and only they), <li> a list
+    item, <blockquote> a quote."""
+    assert doc.dom is not None
+    for unit in units:
+        if not unit.kept:
+            continue
+        block = doc.dom.blocks[doc.dom.line_block[unit.line - 1]]
+        if block.heading >= 2:
+            unit.label, unit.kind, unit.rule = "heading", "heading", unit.rule or "model.heading"
+            continue
+        if unit.label == "heading":
+            unit.label, unit.rule = "body", ""
+        unit.kind = {"li": "list_item", "blockquote": "quote"}.get(block.tag, "paragraph")
 
 
 def _drop_box_mates(units: list[Unit], facts: list[Facts], keep: list[bool]) -> list[bool]:
