@@ -24,8 +24,8 @@ from pipeline.run.runner import run
 from pipeline.steps.write import METADATA_FIELDS
 from pipeline.version import SCHEMA_VERSION
 
-BENCH = REPO.parent / "shared" / "bench" / "wcxb"  # the shared bench sets sit beside the repository (and in CI)
-TEXTS, PAGES = 75, 20  # wcxb training texts and pages beside the seeds: dates, urls, stated and found metadata
+DATA = Path(__file__).parent / "data" / "readers"  # wcxb training texts and pages (see its README)
+TEXTS, PAGES = 40, 10  # beside the seeds: dates, urls, stated and found metadata
 FORMATS = ["json", "jsonl", "parquet"]
 SHARD_BYTES = 150_000  # several shards per format, so every reader reads across files
 
@@ -33,17 +33,11 @@ SHARD_BYTES = 150_000  # several shards per format, so every reader reads across
 @pytest.fixture(scope="session")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds, and container texts and HTML pages of the wcxb training split."""
-    if not BENCH.is_dir():
-        pytest.skip(f"the shared bench sets are not at {BENCH}")
-    train = sorted(read_json(REPO / "bench" / "splits" / "wcxb.json")["train"])
     root = tmp_path_factory.mktemp("readers") / "in"
     shutil.copytree(SEEDS, root / "seeds")
-    (root / "texts").mkdir()
-    (root / "pages").mkdir()
-    for name in train[:TEXTS]:
-        shutil.copyfile(BENCH / "container" / f"{name}.txt", root / "texts" / f"{name}.txt")
-    for name in train[TEXTS:TEXTS + PAGES]:
-        shutil.copyfile(BENCH / "html" / f"{name}.html.gz", root / "pages" / f"{name}.html.gz")
+    for part in ("texts", "pages"):
+        shutil.copytree(DATA / part, root / part)
+    assert len(list((root / "texts").iterdir())) == TEXTS and len(list((root / "pages").iterdir())) == PAGES
     return root
 
 
