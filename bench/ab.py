@@ -2,7 +2,7 @@
 
 Usage: python bench/ab.py BEFORE_DIR AFTER_DIR [--sets scrapinghub,wcxb] [--kinds page,container] [--rounds 3]
 
-Each round runs, for each checkout in turn (PYTHONPATH=<checkout>), a child that cleans every input of each
+Each round runs, for each checkout in turn (the one that goes first alternates) (PYTHONPATH=<checkout>), a child that cleans every input of each
 SHARED_BENCH/<set>/<kind>/ folder as bench/peers.py times ours (worker.work per input after pass 1, warm-up on
 another set first) and prints its mean ms per input. Alternating the two in every round puts them under the same
 machine load; the table gives each one's median over the rounds and the ratio before / after.
@@ -60,14 +60,17 @@ def main(argv: list[str] | None = None) -> int:
     folders = [f"{s}/{k}" for s in args.sets.split(",") for k in args.kinds.split(",")]
     seen: dict[str, dict[str, list[float]]] = {"before": {f: [] for f in folders}, "after": {f: [] for f in folders}}
     started = time.time()
-    for _ in range(args.rounds):
-        for side, checkout in (("before", args.before), ("after", args.after)):
+    for round_ in range(args.rounds):
+        sides = (("before", args.before), ("after", args.after))
+        for side, checkout in sides if round_ % 2 == 0 else sides[::-1]:  # each goes first every other round
             for folder, ms in child(checkout.resolve(), args.shared, folders).items():
                 seen[side][folder].append(ms)
     print("| inputs | before (ms) | after (ms) | before / after |\n|---|---:|---:|---:|")
     for folder in folders:
         b, a = median(seen["before"][folder]), median(seen["after"][folder])
         print(f"| {folder} | {b:.2f} | {a:.2f} | {b / a:.2f}x |")
+    for side in seen:
+        print(f"{side}: " + "; ".join(f"{folder} " + " ".join(f"{ms:.2f}" for ms in seen[side][folder]) for folder in folders))
     print(f"\nmedians of {args.rounds} alternating rounds; wall {time.time() - started:.0f} s")
     return 0
 
