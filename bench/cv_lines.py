@@ -2,8 +2,11 @@
 """Cross-validated benchmark figures for the line model.
 
 Usage: cv_lines.py BENCH_DIR --train GOLD_DIR:INPUT_DIR [...] [--folds 3] [--thresholds 0.25 ...] [--no-stack]
+                   [--split bench/splits/NAME.json]
 
-BENCH_DIR (e.g. shared/bench/scrapinghub) is split into folds by document; for each fold a model is
+BENCH_DIR (e.g. shared/bench/scrapinghub) is split into folds by site (the `groups` of the split file,
+bench/splits/<BENCH_DIR's name>.json by default; a site's pages are never on both sides); with --split
+only the split's `train` ids are used, the locked validation ids are neither trained on nor scored. For each fold a model is
 trained on the --train pairs plus the other folds of BENCH_DIR (both renderings), and the pipeline
 cleans the fold's documents with that model. The pooled P/R/F1 per rendering are figures for pages
 the model never saw. Use it to judge whether adding BENCH_DIR to the training data generalizes.
@@ -13,7 +16,9 @@ of the fold's training documents only.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections import Counter
 import tempfile
 from pathlib import Path
 
@@ -33,6 +38,22 @@ from pipeline.run.repetition import repeated_lines  # noqa: E402
 RENDERINGS = ("container", "page")
 
 
+def _validation_ids(name: str) -> set[str]:
+    """The locked validation ids of the dev set called `name` (none when it has no split file)."""
+    path = Path(__file__).resolve().parent / "splits" / f"{name}.json"
+    return set(json.loads(path.read_text())["validation"]) if path.exists() else set()
+
+
+def site_folds(split: dict, folds: int) -> dict[str, int]:
+    """Fold of each train id: its site's, sites by decreasing page count each to the lightest fold."""
+    pages = Counter(split["groups"][i] for i in split["train"])
+    load, of_site = [0] * folds, {}
+    for site, n in sorted(pages.items(), key=lambda kv: (-kv[1], kv[0])):
+        j = load.index(min(load))
+        of_site[site], load[j] = j, load[j] + n
+    return {i: of_site[split["groups"][i]] for i in split["train"]}
+
+
 def main() -> None:
     """Trains one model per fold and scores each fold with its own model."""
     ap = argparse.ArgumentParser()
@@ -42,6 +63,7 @@ def main() -> None:
     ap.add_argument("--thresholds", type=float, nargs="+", default=[0.5], help="classify.model.threshold values to score")
     ap.add_argument("--dump", type=Path, help="write each cleaned text to DUMP/<rendering>/<id>.txt (first threshold)")
     ap.add_argument("--no-stack", action="store_true", help="first-stage model only")
+    ap.add_argument("--split", type=Path, help="split file (default bench/splits/<name>.json): folds by its sites, train ids only")
     ap.add_argument("--cache", type=Path, help="pickle of the extracted rows, made when missing (only while features and rules are unchanged)")
     args = ap.parse_args()
     bench = Path(args.bench)
@@ -52,20 +74,23 @@ def main() -> None:
         base = ([], [], [], [])
         for pair in args.train:
             gold_dir, input_dir = pair.split(":")
-            for acc, part in zip(base, rows_for(Path(gold_dir), Path(input_dir), ctx)):
-                acc += part
+            locked = _validation_ids(Path(gold_dir).parent.name)
+            for row in zip(*rows_for(Path(gold_dir), Path(input_dir), ctx)):
+                if Path(row[3]).stem not in locked:  # a --train set's locked validation pages stay out too
+                    for acc, part in zip(base, row):
+                        acc.append(part)
         bench_rows = {r: rows_for(bench / "gold", bench / r, ctx) for r in RENDERINGS}
         if args.cache:
             args.cache.write_bytes(pickle.dumps((base, bench_rows)))
-    stems = sorted(p.stem for p in (bench / "gold").glob("*.json"))
-    fold_of = {s: i % args.folds for i, s in enumerate(stems)}
+    split = json.loads((args.split or Path(__file__).resolve().parent / "splits" / f"{bench.name}.json").read_text())
+    fold_of = site_folds(split, args.folds)
     triples: dict[tuple[float, str], list] = {(t, r): [] for t in args.thresholds for r in RENDERINGS}
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(args.folds):
             X, y, w, groups = (list(part) for part in base)
             for r in RENDERINGS:
                 for row, lab, wt, g in zip(*bench_rows[r]):
-                    if fold_of[Path(g).stem] != k:
+                    if fold_of.get(Path(g).stem, k) != k:
                         X.append(row); y.append(lab); w.append(wt); groups.append(g)
             model_path = Path(tmp) / f"fold{k}.txt"
             text = fit(numpy.asarray(X), numpy.asarray(y), numpy.asarray(w), groups, stack=not args.no_stack)

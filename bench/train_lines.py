@@ -111,18 +111,26 @@ def rows_for(gold_dir: Path, input_dir: Path, ctx: Context) -> tuple[list, list,
         if not gold_path.exists():
             continue
         gold, gold_lines = gold_of(gold_path)
-        doc = Document(path=rel, raw=(input_dir / rel).read_bytes(), repeated=repeated)
-        for step in ("read", "repair", "segment"):
-            doc = STEPS[step](doc, ctx)
-        if not doc.units:
+        found = unit_rows(rel, (input_dir / rel).read_bytes(), repeated, ctx)
+        if found is None:
             continue
-        an = analyse(doc, ctx.config.classify, ctx.matcher)
-        for unit, row in zip(doc.units, feature_rows(doc.units, an)):
+        for text, row in zip(*found):
             X.append(row)
-            y.append(label(unit.text, gold, gold_lines))
-            w.append(len(TOKEN.findall(unit.text)) ** 0.5 + 1)
+            y.append(label(text, gold, gold_lines))
+            w.append(len(TOKEN.findall(text)) ** 0.5 + 1)
             groups.append(f"{input_dir}/{rel}")
     return X, y, w, groups
+
+
+def unit_rows(rel: str, raw: bytes, repeated: frozenset[str], ctx: Context) -> tuple[list[str], numpy.ndarray] | None:
+    """The unit texts of one input and their feature rows, as the pipeline sees them before classify; None without units."""
+    doc = Document(path=rel, raw=raw, repeated=repeated)
+    for step in ("read", "repair", "segment"):
+        doc = STEPS[step](doc, ctx)
+    if not doc.units:
+        return None
+    an = analyse(doc, ctx.config.classify, ctx.matcher)
+    return [u.text for u in doc.units], feature_rows(doc.units, an)
 
 
 def main() -> None:
