@@ -42,12 +42,13 @@ from pipeline.runner import repeated_lines  # noqa: E402
 SETS = ("scrapinghub", "wcxb", "tfeval")
 RENDERINGS = ("container", "page")
 SIDES = ("train", "validation")
+CONFIG: Path | None = None  # --config: a config file over the defaults (e.g. trial rules), for every step
 _FIGURES = re.compile(r"precision=([\d.]+) recall=([\d.]+) f1=([\d.]+)")
 
 
-def code_key() -> str:
-    """Hash of everything the extracted rows depend on: the package's code and data, and the bench scripts."""
-    h = hashlib.sha256()
+def code_key(config: Path | None) -> str:
+    """Hash of everything the extracted rows depend on: the package's code and data, the bench scripts, the config."""
+    h = hashlib.sha256(config.read_bytes() if config else b"")
     files = sorted(p for p in (HERE.parent / "pipeline").rglob("*") if p.suffix in (".py", ".yaml", ".json"))
     for p in [*files, HERE / "train_lines.py", HERE / "locked.py", *sorted((HERE / "splits").glob("*.json"))]:
         h.update(p.as_posix().encode() + p.read_bytes())
@@ -89,7 +90,7 @@ class Bench:
     def repeated(self, rendering: str, side: str) -> frozenset[str]:
         """Fingerprints of lines repeated across the side's files of one rendering."""
         inputs = [f"{i}.txt" for i in self.ids(side)]
-        return repeated_lines(self.root / rendering, inputs, load_config(None)).get(".", frozenset())
+        return repeated_lines(self.root / rendering, inputs, load_config(CONFIG)).get(".", frozenset())
 
     def rows(self, rendering: str, side: str, ctx: Context) -> dict[str, tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]]:
         """{id: (X, y, w)} of one side and rendering; y is -1 where the unit has no label."""
@@ -129,7 +130,7 @@ def clean_texts(bench: Bench, rendering: str, side: str, ids: list[str], model: 
     folder = bench.root / rendering
     if model is None:
         return {i: (folder / f"{i}.txt").read_text(encoding="utf-8", errors="replace") for i in ids}
-    config = load_config(None)
+    config = load_config(CONFIG)
     config.classify.model.path = str(model)
     if threshold is not None:
         config.classify.model.threshold = threshold
@@ -178,10 +179,13 @@ def main() -> None:
     ap.add_argument("--no-locked", action="store_true")
     ap.add_argument("--dump", type=Path, help="write the cross-validated texts of train ids to DUMP/<set>/<rendering>/<id>.txt, and the fold models")
     ap.add_argument("--model-out", type=Path, help="also keep the model trained on the train ids here")
+    ap.add_argument("--config", type=Path, help="config file over the defaults, for extraction and cleaning")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "locked-rows")
     args = ap.parse_args()
     started = time.time()
-    ctx, key = Context(load_config(None)), code_key()
+    global CONFIG
+    CONFIG = args.config
+    ctx, key = Context(load_config(CONFIG)), code_key(CONFIG)
     benches = [Bench(args.bench, name, args.cache, key) for name in args.sets]
     rows = {(b.name, r, s): b.rows(r, s, ctx) for b in benches for r in RENDERINGS for s in SIDES}
     for (name, r, s), found in rows.items():
