@@ -2,7 +2,8 @@
 """Body quality on the locked validation split, beside cross-validation grouped by site on the train ids.
 
 Usage: locked.py [--bench ../shared/bench] [--folds 3] [--threshold T] [--no-cv] [--no-locked]
-                 [--dump DIR] [--model-out PATH] [--cache DIR]
+                 [--dump DIR] [--model-out PATH] [--cache DIR] [--config FILE]
+       locked.py --ship pipeline/steps/classify/line_model/lines.txt   # the shipped model: every id of every set
 
 For the current code: (a) trains a line model on the TRAIN ids of every dev set (scrapinghub and wcxb
 full-body gold, both renderings; tfeval's `with` / `without` snippets as partial labels: a unit holding
@@ -36,8 +37,8 @@ sys.path.insert(0, str(HERE))
 from train_lines import TOKEN, fit, gold_of, label, norm, unit_rows  # noqa: E402
 
 from pipeline.config import load_config  # noqa: E402
-from pipeline.process import Context, clean_bytes  # noqa: E402
-from pipeline.runner import repeated_lines  # noqa: E402
+from pipeline.steps.flow import Context, clean_bytes  # noqa: E402
+from pipeline.run.repetition import repeated_lines  # noqa: E402
 
 SETS = ("scrapinghub", "wcxb", "tfeval")
 RENDERINGS = ("container", "page")
@@ -179,6 +180,8 @@ def main() -> None:
     ap.add_argument("--no-locked", action="store_true")
     ap.add_argument("--dump", type=Path, help="write the cross-validated texts of train ids to DUMP/<set>/<rendering>/<id>.txt, and the fold models")
     ap.add_argument("--model-out", type=Path, help="also keep the model trained on the train ids here")
+    ap.add_argument("--model", type=Path, help="score the locked split with this model (one --model-out wrote) instead of training one")
+    ap.add_argument("--ship", type=Path, help="only train the shipped model, on every id of every set (both sides), into SHIP")
     ap.add_argument("--config", type=Path, help="config file over the defaults, for extraction and cleaning")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "locked-rows")
     args = ap.parse_args()
@@ -194,11 +197,17 @@ def main() -> None:
         print(f"rows {name}/{r}/{s}: {len(found)} docs, {labelled} labelled units, {body} body", file=sys.stderr)
     print(f"rows ready in {time.time() - started:.0f} s", file=sys.stderr)
     train_parts = [(f"{n}/{r}/{i}", v) for (n, r, s), found in rows.items() if s == "train" for i, v in found.items()]
+    if args.ship:
+        every = [(f"{n}/{r}/{i}", v) for (n, r, s), found in rows.items() for i, v in found.items()]
+        args.ship.write_text(train(every), encoding="utf-8")
+        print(f"wrote {args.ship} ({args.ship.stat().st_size // 1024} KB, trained on {len(every)} documents)")
+        return
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         if not args.no_locked:
-            model = args.model_out or tmp / "locked.txt"
-            model.write_text(train(train_parts), encoding="utf-8")
+            model = args.model or args.model_out or tmp / "locked.txt"
+            if not args.model:
+                model.write_text(train(train_parts), encoding="utf-8")
             print("locked split (validation ids; model trained on the train ids of every set):")
             for b in benches:
                 for r in RENDERINGS:

@@ -40,9 +40,9 @@ def _clean(args: tuple[Path, str, frozenset[str]]) -> tuple[str, dict[str, Any]]
     return Path(rel).stem, clean_bytes((root / rel).read_bytes(), rel, _CTX, repeated)
 
 
-def records(input_dir: Path, jobs: int) -> dict[str, dict[str, Any]]:
-    """Article records of every .txt under `input_dir`, by file stem."""
-    inputs = sorted(p.relative_to(input_dir).as_posix() for p in input_dir.rglob("*.txt"))
+def records(input_dir: Path, jobs: int, ids: set[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Article records of every .txt under `input_dir` (or of those whose stem is in `ids`), by file stem."""
+    inputs = sorted(p.relative_to(input_dir).as_posix() for p in input_dir.rglob("*.txt") if ids is None or p.stem in ids)
     repeated = repeated_lines(input_dir, inputs, load_config(None))
     work = [(input_dir, rel, repeated.get(str(Path(rel).parent), frozenset())) for rel in inputs]
     with ProcessPoolExecutor(jobs) as pool:
@@ -69,9 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", type=int, default=0)
     ap.add_argument("--overlap", action="store_true")
     ap.add_argument("-j", "--jobs", type=int, default=None)
+    ap.add_argument("--split", help="SPLIT_FILE:SIDE, e.g. bench/splits/wcxb.json:validation: score that side's ids only "
+                                    "(their lines repeated across files counted among them); no --misses on validation ids")
     args = ap.parse_args(argv)
-    arts = records(args.input_dir, args.jobs)
-    golds = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(args.gold_dir.glob("*.json"))}
+    ids = None
+    if args.split:
+        path, side = args.split.rsplit(":", 1)
+        ids = set(json.loads(Path(path).read_text())[side])
+    arts = records(args.input_dir, args.jobs, ids)
+    golds = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(args.gold_dir.glob("*.json"))
+             if ids is None or p.stem in ids}
     for field in FIELDS:
         key = {"title": "title", "author": "author", "date": "date"}[field]
         scored = [(k, g) for k, g in golds.items() if g.get(key) and k in arts]
