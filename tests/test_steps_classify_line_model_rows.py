@@ -125,3 +125,31 @@ def test_feature_rows_equal_the_unit_by_unit_definition(text: str) -> None:
     assert rows.shape == (len(units), len(FEATURES))
     for name in expected[0]:
         assert rows[:, FEATURES.index(name)].tolist() == [float(r[name]) for r in expected], name
+
+
+# Language-free features of a small document, line by line: (feature, expected value per unit).
+_LIST_DOC = ("Für den Teig:\n\n- 200 g Mehl\n\n- 2 Eier\n\n„Komm schnell“, rief sie.\n\nDate\t+13.1%\t2013\n\n"
+             "東京で３月に会議が開かれた。\n")
+_LIST_EXPECTED = {
+    "prev_colon": [0, 1, 0, 0, 0, 0],
+    "colon_above": [10, 1, 2, 3, 4, 5],
+    "bullet_run": [0, 2, 2, 0, 0, 0],
+    "quote_start": [0, 1, 1, 1, 0, 0],  # a dash opening a list item counts as a dialogue dash too
+    "tabs": [0, 0, 0, 0, 2, 0],
+    "sentences": [0, 0, 0, 1, 0, 1],
+}
+
+
+@pytest.mark.parametrize("name", sorted(_LIST_EXPECTED))
+def test_language_free_features(name: str) -> None:
+    """Colons introducing lists, bullet runs, dialogue openings, table cells and sentence ends, unit by unit."""
+    units, an = _analysed(_LIST_DOC)
+    assert feature_rows(units, an)[:, FEATURES.index(name)].tolist() == [float(v) for v in _LIST_EXPECTED[name]]
+
+
+def test_cjk_counts_as_tokens() -> None:
+    """A CJK line without spaces is one \\w+ word but many tokens; its CJK share is high."""
+    units, an = _analysed("東京で３月に会議が開かれた。\n\nA short English line here.\n")
+    rows = feature_rows(units, an)
+    tokens, share = rows[:, FEATURES.index("log_tokens")], rows[:, FEATURES.index("cjk_share")]
+    assert tokens[0] > math.log1p(10) and share[0] > 0.7 and share[1] == 0.0

@@ -96,6 +96,7 @@ class Analysis:
     revised: list[str]
     start: int
     end: int
+    stops: frozenset[str] = frozenset()  # the stopword list of the detected language (empty when none is packaged)
 
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -121,7 +122,7 @@ def analyse(doc: Document, config: ClassifyConfig, matcher: Matcher) -> Analysis
         facts.append(Facts(len(tokens), chars, content_class(tokens, chars, unit.text, stops, config), match, repeated))
     revised = revise([f.cls if f.match is None and not f.repeated else "bad" for f in facts])
     start, end = body_span([_score(f, r) for f, r in zip(facts, revised)])
-    return Analysis(facts, revised, start, end)
+    return Analysis(facts, revised, start, end, stops)
 
 
 MARKER_PENALTY = 400

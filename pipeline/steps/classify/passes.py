@@ -117,7 +117,30 @@ def _model_keep(units: list[Unit], an: Analysis, model: LineModel, config: Class
     if not any(k and f.match is None for k, f in zip(keep, facts)):
         # The model found no article at all: fall back to the densest run rather than lose everything.
         keep = [an.start <= i <= an.end for i in range(len(units))]
-    return keep
+    return _guard_body(units, an, keep)
+
+
+GUARD_MIN_CHARS = 400  # a densest run shorter than this is no article to defend (a stub, a list of links)
+GUARD_SHARE = 0.25  # the model keeping less than this share of the densest run's prose has lost the body
+
+
+def _guard_body(units: list[Unit], an: Analysis, keep: list[bool]) -> list[bool]:
+    """A body that almost all goes is a wrong decision, not an output: keep the densest run's prose then.
+
+    Dialogue in fiction or an article of short lines can look like a list of links to the model; the rule-based
+    densest run still sees its prose. The units it brings back carry the rule `model.body_guard`."""
+    facts = an.facts
+    run = [i for i in range(an.start, an.end + 1)
+           if facts[i].match is None and not facts[i].repeated and an.revised[i] == "good"]
+    run_chars = sum(facts[i].chars for i in run)
+    kept = sum(f.chars for k, f in zip(keep, facts) if k and f.match is None)
+    if run_chars < GUARD_MIN_CHARS or kept >= GUARD_SHARE * run_chars:
+        return keep
+    out = list(keep)
+    for i in run:
+        if not out[i]:
+            out[i], units[i].rule = True, "model.body_guard"
+    return out
 
 
 def _dom_kinds(units: list[Unit], doc: Document) -> None:

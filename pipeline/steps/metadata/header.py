@@ -112,8 +112,15 @@ def nearest_headline(units: list[Unit], skip: list[bool], nwords: list[int], fir
 
 
 def _inside_body(units: list[Unit], i: int) -> bool:
-    """True when the line right above line i is kept article text: a headline opens the article, it does not continue it."""
-    return i > 0 and units[i - 1].kept
+    """True when the line right above line i is kept article text: a headline opens the article, it does not continue it.
+
+    A short dated line opening the kept text above is the dateline this pass labels next, not article text, whatever
+    the model made of it."""
+    if i == 0 or not units[i - 1].kept:
+        return False
+    above = units[i - 1].text
+    opens = i == 1 or not units[i - 2].kept
+    return not (opens and len(words(above)) <= MAX_DATELINE_WORDS and has_date(above))
 
 
 def body_start(units: list[Unit]) -> int:
@@ -141,6 +148,9 @@ def label_header(units: list[Unit], meta: MetadataConfig, lang: str | None, head
         title, rule = nearest_headline(units, skip, nwords, first_body), "header.nearest_headline"
     if title is not None:
         units[title].label, units[title].rule, units[title].kind = "title", rule, "paragraph"
+        if rule == "header.title_tag_repeat" and title > 0 and units[0].kept:
+            # The page's <title> line, repeated by the headline below it, is the page's label, not the article's text.
+            units[0].label, units[0].rule = "page_meta", "header.title_tag_line"
     anchor = title if title is not None else first_body
     languages = [lang, "en"] if lang and lang != "en" else ["en"]
     after_by = False

@@ -52,7 +52,8 @@ class LineModel:
         """P(unit belongs to the article) for every unit; `extra` holds more feature columns (an HTML page's DOM)."""
         rows = feature_rows(units, an)
         if extra is not None:
-            rows = np.hstack([rows, extra])
+            # New text features are appended to FEATURES: a model trained before them reads the leading columns it knows.
+            rows = np.hstack([rows[:, :self.boosters[0].num_feature() - extra.shape[1]], extra])
         p = self.boosters[0].predict(rows, num_threads=1)
         if len(self.boosters) > 1:
             p = self.boosters[1].predict(stack_rows(rows, p), num_threads=1)

@@ -15,7 +15,7 @@ import numpy as np
 from pipeline.config import CATEGORIES
 from pipeline.document import Unit
 from pipeline.steps.classify.analysis import Analysis, body_span
-from pipeline.steps.text import BULLET, LETTER, TOKEN, ends_sentence
+from pipeline.steps.text import BULLET, LETTER, TOKEN, ends_sentence, words
 
 _CLS = {"bad": 0, "short": 1, "near": 2, "good": 3}
 _CATEGORY = {name: i for i, name in enumerate(CATEGORIES)}
@@ -41,6 +41,8 @@ FEATURES = (
     "rules_nearby", "short_run", "doc_good_share", "doc_rule_share",
     "headline_run", "caps_share", "caption_cue", "dup_in_doc", "prev1_ends", "next1_ends", "good_after",
     "run_digit_share",
+    "stop_ratio", "log_tokens", "cjk_share", "tabs", "prev_colon", "colon_above", "bullet_run", "list_flanked",
+    "quote_start", "quote_window", "doc_quote_share", "sentences", "doc_short_share",
 )
 
 
@@ -107,6 +109,7 @@ def feature_rows(units: list[Unit], an: Analysis) -> np.ndarray:
     cols = _unit_columns(units, texts, an)
     cols.update(_context_columns(cols))
     cols.update(_shape_columns(texts, cols))
+    cols.update(_language_free_columns(texts, an, cols))
     rows = np.empty((len(units), len(FEATURES)))
     for j, name in enumerate(FEATURES):
         rows[:, j] = cols[name]
@@ -216,6 +219,49 @@ def _occurring_twice(normed: list[str]) -> list[bool]:
         longer = bisect_left(shorter, -len(line))
         out.append(len(line) >= 12 and (counts[line] > 1 or (longer > 0 and haystack.find(line, 0, ends[longer - 1]) >= 0)))
     return out
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# A line opening with a quotation mark or a dash: dialogue in fiction and interviews, or a quoted statement.
+_QUOTE_START = re.compile(r"^\s*[\"“”„«»‘’‚'‹›「『—–-]\s*\S")
+_SENTENCE_END = re.compile(r"[.!?…。！？](?=\s|$)")
+
+
+def _language_free_columns(texts: list[str], an: Analysis, cols: dict[str, Any]) -> dict[str, Any]:
+    """Features that carry across languages and scripts: stopword share, CJK-aware length, lists, tables, dialogue."""
+    n = len(texts)
+    idx = np.arange(n)
+    tokens = [words(t) for t in texts]
+    cjk = np.array([len(_CJK.findall(t)) if not t.isascii() else 0 for t in texts], dtype=np.float64)
+    colon = np.array([t.rstrip().endswith((":", "：")) for t in texts])
+    # How far back the nearest line ending in a colon is: the items of a list it introduces follow it.
+    last_colon = np.maximum.accumulate(np.where(colon, idx, -1))
+    before = _shifted(last_colon.astype(np.float64), 1, -1.0)
+    bullet = np.asarray(cols["bullet"], dtype=bool)
+    b_lo, b_hi = _run_bounds(bullet)
+    # A run of short lines with prose right before it (1), right after it (2) or both (3) sits inside the article.
+    good = cols["cls"] == _CLS["good"]
+    shortish = (cols["cls"] == _CLS["short"]) | (cols["cls"] == _CLS["bad"])
+    s_lo, s_hi = _run_bounds(shortish)
+    last_good = np.maximum.accumulate(np.where(good, idx, -1))
+    next_good = np.minimum.accumulate(np.where(good, idx, n)[::-1])[::-1]
+    good_before = np.where(s_lo > 0, last_good[np.maximum(s_lo - 1, 0)], -1)
+    good_after = np.where(s_hi < n - 1, next_good[np.minimum(s_hi + 1, n - 1)], n)
+    flanked = ((good_before >= 0) & (s_lo - good_before <= 2)).astype(int) + 2 * ((good_after < n) & (good_after - s_hi <= 2))
+    quote = np.array([_QUOTE_START.match(t) is not None for t in texts], dtype=np.float64)
+    return {
+        "stop_ratio": [sum(1 for w in ws if w in an.stops) / len(ws) if ws and an.stops else -1.0 for ws in tokens],
+        "log_tokens": np.log1p(np.array([len(ws) for ws in tokens], dtype=np.float64) + cjk),
+        "cjk_share": cjk / np.maximum(1, np.array([len(t) for t in texts], dtype=np.float64)),
+        "tabs": [min(t.count("\t"), 20) for t in texts],
+        "prev_colon": _shifted(colon.astype(np.float64), 1, 0.0),
+        "colon_above": np.where(before >= 0, np.minimum(10, idx - before), 10),
+        "bullet_run": np.where(bullet, np.minimum(b_hi - b_lo + 1, 30), 0),
+        "list_flanked": np.where(shortish, flanked, 0),
+        "quote_start": quote, "quote_window": _window_mean(quote, 4), "doc_quote_share": quote.mean(),
+        "sentences": [min(len(_SENTENCE_END.findall(t)), 20) for t in texts],
+        "doc_short_share": float(np.mean(cols["cls"] == _CLS["short"])),
+    }
 
 
 # Second stage: features of a unit's neighbourhood in the first stage's probabilities (a CRF-like smoothing).
