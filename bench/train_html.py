@@ -40,7 +40,7 @@ OUT = HERE.parent / "pipeline" / "steps" / "classify" / "line_model" / "html_lin
 NAMES = FEATURES + DOM_FEATURES
 STACK_NAMES = FEATURES + DOM_FEATURES + STACK_FEATURES[len(FEATURES):]
 TOKEN = re.compile(r"\w+")
-PARAMS = {"objective": "binary", "learning_rate": 0.08, "num_leaves": 31, "min_data_in_leaf": 40, "feature_fraction": 0.9,
+PARAMS = {"objective": "binary", "learning_rate": 0.08, "num_leaves": 31, "min_data_in_leaf": 40, "feature_fraction": 0.6,
           "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0, "verbose": -1, "seed": 7, "deterministic": True,
           "num_threads": 2}
 ROUNDS = 300

@@ -75,7 +75,7 @@ class ModelConfig(Section):
     path: str | None = None  # a model file trained by bench/train_lines.py instead of the packaged one
     # HTML inputs: the HTML line model (text and DOM features, bench/train_html.py). Its best grouped-CV F1 lies higher
     # than the text model's: the DOM tells boilerplate apart more surely.
-    html_threshold: float = Field(0.35, gt=0, lt=1)
+    html_threshold: float = Field(0.4, gt=0, lt=1)
     html_path: str | None = None
 
 
