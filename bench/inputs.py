@@ -5,7 +5,8 @@ Writes each plain-text page of INPUT_DIR (default ../shared/bench/scrapinghub/co
 lines split by hard breaks, Markdown escaped), `.txt.gz`,
 and all pages as records of one `.jsonl` export - then cleans each kind with one worker and reports, per
 kind, docs/s and how many articles have exactly the text and title of the `.txt` run. The readers should
-add nothing and lose nothing: every difference is a reader bug, not a cleaning choice.
+add nothing and lose nothing: for the text kinds every difference is a reader bug, not a cleaning choice
+(`.html` inputs are judged by the HTML line model, so their text may differ by design).
 """
 from __future__ import annotations
 
