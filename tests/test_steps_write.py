@@ -11,8 +11,9 @@ from pipeline.cli import cli
 from pipeline.config import build_config
 from pipeline.document import Unit
 from pipeline.errors import ConfigError
-from pipeline.steps.flow import Context, clean_bytes
-from pipeline.steps.write import markdown
+from pipeline.steps.flow import LINE_STEPS, Context, clean_bytes, document, run_steps
+from pipeline.steps.read.inputs import records
+from pipeline.steps.write import markdown, markdown_text, table_rows
 
 # (label, kind, text) -> the paragraph in Markdown
 CASES = [
@@ -108,3 +109,22 @@ def test_a_table_is_rows_in_plain_text_and_a_table_in_markdown(name: str) -> Non
     marked = clean_bytes(raw, name, Context(build_config({**config, "write": {"text_format": "markdown"}})))
     assert [p["text"] for p in plain["paragraphs"] if p["text"].startswith("|")] == ROWS
     assert "\n\n" + "\n".join([ROWS[0], "| --- | --- | --- |", *ROWS[1:]]) + "\n\n" in marked["text"]
+
+
+HTML_TABLES = """<html><body><article><h1>Rents rise again</h1>
+<p>The office compared the average monthly rent of a flat in the largest cities with the year before:</p>
+<table><tr><th>City</th><th>Rent</th></tr><tr><td>Zurich</td><td>2,410</td></tr><tr><td>Geneva | Genf</td><td>2,280</td></tr></table>
+<p>The government said it would answer in the spring session.</p>
+<table><tr><td>A page laid out with a table: one cell a row.</td></tr><tr><td>Its second row.</td></tr></table>
+</article></body></html>"""
+
+
+def test_html_cells_are_a_table_in_markdown() -> None:
+    """The kept cells of an HTML table are its rows in Markdown, the first the header; one-cell rows stay paragraphs."""
+    ctx = Context(build_config({"write": {"text_format": "markdown"}}))
+    (record,) = records("tables.html", HTML_TABLES.encode(), ctx.config)
+    doc = run_steps(document(record, "tables.html"), ctx, LINE_STEPS)
+    text = markdown_text(table_rows(doc.units, doc.dom))
+    assert "\n\n| City | Rent |\n| --- | --- |\n| Zurich | 2,410 |\n| Geneva \\| Genf | 2,280 |\n\n" in text
+    assert "\n\nA page laid out with a table: one cell a row.\n\nIts second row." in text
+    assert table_rows(doc.units, None) == doc.units

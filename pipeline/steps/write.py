@@ -4,10 +4,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from pipeline.config import Config
-from pipeline.document import Document, Unit
+from pipeline.document import Document, DomPage, Unit
 from pipeline.steps.text import BULLET, TABLE_ROW, WORD
 from pipeline.version import SCHEMA_VERSION, __version__
 
@@ -35,7 +36,7 @@ def article(doc: Document, config: Config, config_sha256: str) -> dict[str, Any]
     removed = [u for u in doc.units if not u.kept]
     paragraphs = [u.text for u in kept]
     text_format = config.write.text_format
-    text = markdown_text(kept) if text_format == "markdown" else "\n\n".join(paragraphs)
+    text = markdown_text(table_rows(kept, doc.dom)) if text_format == "markdown" else "\n\n".join(paragraphs)
     counts = stats(paragraphs, config.metadata.words_per_minute)
     by_category = [{"category": c, "count": n} for c, n in sorted(Counter(u.label for u in removed).items())]
     enough = len(text) >= config.metadata.language_min_chars
@@ -64,9 +65,42 @@ def article(doc: Document, config: Config, config_sha256: str) -> dict[str, Any]
 _WIDE = ("utf-16", "utf_16", "utf-32", "utf_32")  # encodings whose characters hold NUL bytes
 
 
+_CELLS = ("td", "th")
+
+
+def table_rows(kept: list[Unit], dom: DomPage | None) -> list[Unit]:
+    """Kept cells of an HTML table as rows `| a | b |`, a run of rows one table (for the Markdown text).
+
+    A run whose rows have one cell each is left as paragraphs: that is a page laid out with a table."""
+    if dom is None:
+        return kept
+    out: list[Unit] = []
+    run: list[list[Unit]] = []  # the rows of the current run of cells, each its cells
+    row_of: int | None = None  # the element (the <tr>) holding the current row's cells
+    for unit in [*kept, None]:
+        index = dom.line_block[unit.line - 1] if unit is not None else -1
+        block = dom.blocks[index] if index >= 0 else None
+        if unit is not None and block is not None and block.tag in _CELLS:
+            if block.container != row_of or not run:
+                run.append([])
+            run[-1].append(unit)
+            row_of = block.container
+            continue
+        if run and max(len(cells) for cells in run) > 1:
+            table = run[0][0].block  # markdown_text keeps rows of one block together
+            out += [replace(cells[0], text="| " + " | ".join(c.text.replace("|", "\\|") for c in cells) + " |",
+                            block=table, kind="paragraph", label="body") for cells in run]
+        else:
+            out += [cell for cells in run for cell in cells]
+        run, row_of = [], None
+        if unit is not None:
+            out.append(unit)
+    return out
+
+
 def markdown_text(kept: list[Unit]) -> str:
     """The kept paragraphs in Markdown, joined by blank lines; the kept rows of a table stay together, the first
-    one its header (a table reaches the text as rows `| a | b |`: Markdown input, or text written so)."""
+    one its header (a table reaches the text as rows `| a | b |`: Markdown input, HTML cells, or text written so)."""
     parts: list[str] = []
     previous: Unit | None = None
     for unit in kept:
