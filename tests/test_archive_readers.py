@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO, SEEDS, read_json
+from pipeline.archive.card import dataset_card
 from pipeline.archive.parquet import arrow_schema
 from pipeline.archive.schema import article_schema, resolve
 from pipeline.config import Config
@@ -211,3 +212,16 @@ def test_a_readme_snippet_runs_on_a_real_archive(lang: str, fmt: str, code: str,
         printed = out.getvalue()
     ids = {a["id"] for a in expected}
     assert set(re.findall(r"\b[0-9a-f]{16}\b", printed)) & ids, printed
+
+
+def test_a_readme_the_user_keeps_in_the_output_folder_is_not_overwritten(tmp_path: Path, repo_config: Config) -> None:
+    """The dataset card replaces only a card of ours: the output folder's own README.md is the user's to keep."""
+    mine, ours = tmp_path / "mine", tmp_path / "ours"
+    for out in (mine, ours):
+        out.mkdir()
+    (mine / "README.md").write_text("# My notes on this crawl\n", encoding="utf-8")
+    (ours / "README.md").write_text(dataset_card("jsonl"), encoding="utf-8")
+    for out in (mine, ours):
+        run(SEEDS, out, repo_config, workers=1)
+    assert (mine / "README.md").read_text(encoding="utf-8") == "# My notes on this crawl\n"
+    assert (ours / "README.md").read_text(encoding="utf-8") == dataset_card("json")

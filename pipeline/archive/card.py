@@ -30,6 +30,9 @@ def feature(node: dict[str, Any]) -> dict[str, Any]:
     return {"dtype": "date32" if node.get("format") == "date" else _DTYPES[kind]}
 
 
+_HEADING = "\n# Archive of cleaned articles\n"  # what tells a card of ours from a README the user keeps there
+
+
 def dataset_card(fmt: str) -> str:
     """The card of an archive written in format `fmt`."""
     schema = article_schema()
@@ -38,7 +41,14 @@ def dataset_card(fmt: str) -> str:
         "dataset_info": {"features": feature(schema)["struct"]},
     }
     return (f"---\n{yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)}---\n"
-            f"# Archive of cleaned articles\n\nWritten by `pipeline run --format {fmt}`: one article per "
+            f"{_HEADING[1:]}\nWritten by `pipeline run --format {fmt}`: one article per "
             f"{'file' if fmt == 'json' else 'line' if fmt == 'jsonl' else 'row'} "
             f"(`{DATA_FILES[fmt]}`), schema version {schema['properties']['pipeline']['properties']['schema_version']['const']} "
             f"(`pipeline schema`). `index.jsonl` lists the articles, `run.jsonl` sums up the run.\n")
+
+
+def card_to_write(existing: str | None, fmt: str) -> str | None:
+    """The card to write over `existing` (the folder's README.md, None if absent); None keeps a README not ours."""
+    if existing is not None and not (existing.startswith("---\n") and _HEADING in existing):
+        return None
+    return dataset_card(fmt)

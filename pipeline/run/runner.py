@@ -18,7 +18,7 @@ from pipeline.archive.entry import Entry, Outcome
 from pipeline.archive.files import remove_temp_files, write_bytes, write_json
 from pipeline.archive.index import IndexWriter
 from pipeline.archive.output import Output
-from pipeline.archive.card import dataset_card
+from pipeline.archive.card import card_to_write
 from pipeline.archive.paths import CARD_FILE, INDEX_FILE, LEGACY_FILES, RUN_FILE, output_paths
 from pipeline.config import Config
 from pipeline.errors import UsageError
@@ -92,7 +92,11 @@ def _run(root: Path, out: Path, config: Config, options: Options) -> RunReport:
         if duplicates is not None:
             duplicates.close()
     report.finished = time.time()
-    write_bytes(out / CARD_FILE, dataset_card(config.write.format).encode("utf-8"))
+    card_path = out / CARD_FILE
+    card = card_to_write(card_path.read_text(encoding="utf-8", errors="replace") if card_path.exists() else None,
+                         config.write.format)
+    if card is not None:  # a README.md the user keeps in the output folder is never overwritten
+        write_bytes(card_path, card.encode("utf-8"))
     write_json(out / RUN_FILE, report.as_json(config_sha256), None)
     return report
 
