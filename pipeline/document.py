@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 
 @dataclass(slots=True)
 class Unit:
@@ -56,7 +58,7 @@ class DomPage:
     """An HTML page's blocks; per element id, its subtree's [chars, link chars, blocks, first block, end block]."""
 
     blocks: list[DomBlock] = field(default_factory=list)
-    totals: list[list[int]] = field(default_factory=list)
+    totals: np.ndarray = field(default_factory=lambda: np.zeros((1, 5), dtype=np.int64))  # one int64 row per element id
     line_block: list[int] = field(default_factory=list)  # per line of the reader's text: its block, -1 for a blank line
 
 

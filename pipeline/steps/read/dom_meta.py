@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import lxml.etree as etree
+
 from pipeline.document import DomPage
 
 # Separators between a headline and a site name in a <title> or og:title ("Headline | Site", "Site - Headline").
 _SEP = re.compile(r"\s+(?:[|｜•·»:]|::|[-–—]{1,2})\s+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 MIN_PREFIX_CHARS = 16  # a heading that starts a longer stated title agrees with it only when this long
-_AUTHOR_XPATH = ('//*[@itemprop="author"]//*[@itemprop="name"] | //*[@itemprop="author"][not(.//*[@itemprop="name"])]'
-                 ' | //a[@rel="author"]')
-_TIME_XPATH = '//time[@datetime] | //*[@itemprop="datePublished"][@datetime or @content]'
 MAX_AUTHOR_WORDS = 6
+_TEXT = etree.XPath("string()")  # an element's text content, as lxml.html's text_content() is
+_NAMES = etree.XPath('.//*[@itemprop="name"]')
 
 
 def _fold(text: str) -> str:
@@ -41,20 +42,35 @@ def title_candidates(page: DomPage, stated: list[str | None], site: str | None =
     return found
 
 
-def author_candidates(tree: Any) -> list[str]:
-    """Names marked up as the author: itemprop=author (its itemprop=name), rel=author links."""
+def author_candidates(marked: list[Any]) -> list[str]:
+    """Names marked up as the author: itemprop=author (its itemprop=name), rel=author links; `marked` holds the page's
+    elements with a dom.MARKUP attribute in document order (dom.walk collects them)."""
     names = []
-    for el in tree.xpath(_AUTHOR_XPATH):
-        text = " ".join((el.get("content") or el.text_content() or "").split())
-        if text and len(text.split()) <= MAX_AUTHOR_WORDS and text not in names:
-            names.append(text)
+    for el in marked:
+        if _is_author(el):
+            text = " ".join((el.get("content") or _TEXT(el) or "").split())
+            if text and len(text.split()) <= MAX_AUTHOR_WORDS and text not in names:
+                names.append(text)
     return names
 
 
-def date_candidates(tree: Any) -> list[tuple[str, str]]:
-    """(datetime, rule): itemprop=datePublished first, then the first <time datetime> of the page."""
+def _is_author(el: Any) -> bool:
+    """An itemprop=name inside an itemprop=author, an itemprop=author with no such name inside, an <a rel=author>."""
+    prop = el.get("itemprop")
+    if prop == "name" and any(up.get("itemprop") == "author" for up in el.iterancestors()):
+        return True
+    if prop == "author" and not _NAMES(el):
+        return True
+    return el.tag == "a" and el.get("rel") == "author"
+
+
+def date_candidates(marked: list[Any]) -> list[tuple[str, str]]:
+    """(datetime, rule): itemprop=datePublished first, then the first <time datetime> of the page (`marked` as above)."""
     published, times = [], []
-    for el in tree.xpath(_TIME_XPATH):
+    for el in marked:
+        if not (el.tag == "time" and el.get("datetime") is not None or el.get("itemprop") == "datePublished"
+                and (el.get("datetime") is not None or el.get("content") is not None)):
+            continue
         value = (el.get("datetime") or el.get("content") or "").strip()
         if value:
             (published if el.get("itemprop") == "datePublished" else times).append(value)

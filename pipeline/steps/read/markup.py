@@ -108,13 +108,17 @@ def html_page(html: str) -> tuple[str, dict[str, list[Given]], DomPage | None]:
     tree = dom.parse(html)
     if tree is None:
         return "", {}, None
-    page = dom.walk(tree)
-    return dom.text(page), page_metadata(tree, page), page
+    marked: list[Any] = []
+    page = dom.walk(tree, marked)
+    return dom.text(page), page_metadata(tree, page, marked), page
 
 
-def page_metadata(tree: Any, page: DomPage | None = None) -> dict[str, list[Given]]:
+def page_metadata(tree: Any, page: DomPage | None = None, marked: list[Any] | None = None) -> dict[str, list[Given]]:
     """Title, canonical URL, publication date and authors from meta tags, link rel=canonical and JSON-LD, and with
-    the page's blocks from the DOM: the heading the stated titles agree on, marked-up authors, <time datetime>."""
+    the page's blocks from the DOM: the heading the stated titles agree on, marked-up authors, <time datetime>.
+    `marked`: the elements with a dom.MARKUP attribute, as the walk found them (looked up when not given)."""
+    if marked is None:
+        marked = dom.marked(tree)
     metas = _metas(tree)
     ld = _json_ld(tree)
     given: dict[str, list[Given]] = {}
@@ -128,11 +132,11 @@ def page_metadata(tree: Any, page: DomPage | None = None) -> dict[str, list[Give
     _put(given, "published", [*((f"html.meta:{name}", metas.get(name)) for name in _DATE_METAS[:2]),
                               ("html.json-ld:datePublished", ld.get("datePublished")),
                               *((f"html.meta:{name}", metas.get(name)) for name in _DATE_METAS[2:]),
-                              *((rule, value) for value, rule in dom_meta.date_candidates(tree))])
-    marked = dom_meta.author_candidates(tree)
+                              *((rule, value) for value, rule in dom_meta.date_candidates(marked))])
+    authors = dom_meta.author_candidates(marked)
     _put(given, "authors", [("html.json-ld:author", ld.get("author")),
                             *((f"html.meta:{name}", metas.get(name)) for name in _AUTHOR_METAS),
-                            ("html.itemprop:author", marked or None)])
+                            ("html.itemprop:author", authors or None)])
     title = _title_tag(tree)
     if title:
         given.setdefault("title", []).append(Given(title, "html.title", strong=False))
