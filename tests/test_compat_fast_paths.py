@@ -23,7 +23,7 @@ from pipeline.steps.classify.language import _identifier
 from pipeline.steps.text import words
 from pipeline.steps.classify.rules import Match, Matcher, _starts_anchored, anchored, rest_first
 from pipeline.steps.text import normalise
-from pipeline.steps.classify.rules.literals import LiteralFilter, ignorecase_fold as fold, required, required_away_from_start
+from pipeline.steps.classify.rules.literals import LiteralFilter, gate, ignorecase_fold as fold, required, required_away_from_start
 from pipeline.archive.entry import Entry
 from pipeline.run.state import State, dump
 
@@ -138,6 +138,10 @@ LINES = [
     "ВАШ АДРЕС EMAIL НЕ БУДЕТ ОПУБЛИКОВАН", "Tags: politics, budget", "— — —", "2024-01-02",
     "Image 3 of 12", "3 / 12", "View gallery", "Hide caption", "Click here to see the full photo gallery",
     "We went to see the gallery", "See the whole SLIDESHOW", "the gallery", "Caption this",
+    # Lines the gates (literals.gate) let through or not: digits (Arabic-Indic ones too), '/', '_', '[', bullets.
+    "Jane Roe on May 3, 2021 at 10:30 am said:", "3 May 2021 at 10:30", "٣ ٤ ٥", "١٢/٠٣/٢٠٢١", "Page 2 of 10", "1 2 3",
+    "Home / News / World", "John Doe/Reuters", "my_var_name", "[caption id=x]", "• A teaser line", "Careful. Quiet. Kind. Bold.",
+    "3h ago", "News (12)", "« Previous", "Next »",
 ]
 
 
@@ -171,6 +175,43 @@ def test_required_literals(pattern: str, expected: set[str] | None) -> None:
     """Literals every match needs, case-folded; None when no useful set exists."""
     found = required(pattern)
     assert (set(found) if found else None) == expected
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    (r"^[^/|]{1,30}(?:[/|][^/|]{1,30}){2,}$", ({"/", "|"}, False)),
+    (r"^\w+ \d{4}:?$", (set(), True)),  # a digit: every match holds one (and says more than one character would)
+    (r"^(?=.*\d)[\d\s:/.,-]+$", (set(), True)),  # a look-ahead's text is in the line too
+    (r"^(\d+|prev(ious)?)$", ({"prev"}, True)),  # one branch a digit, the other 'prev' (which 'previous' holds)
+    (r"^[A-C]\W?$", ({"a", "b", "c"}, False)),  # folded as re.IGNORECASE compares
+    (r"^\w+( \w+){2,}$", None),  # a space is in nearly every line: no gate
+    (r"^[\W_]+$", None),  # a negated class
+    (r"^(a|b|c|d|e|f|g)!?$", None),  # more strings than are worth looking for
+])
+def test_gate(pattern: str, expected: tuple[set[str], bool] | None) -> None:
+    """What every match holds one of (strings of any length, a digit); None when nothing useful is known."""
+    found = gate(pattern)
+    assert (None if found is None else (set(found[0]), found[1])) == expected
+
+
+@lru_cache(maxsize=1)
+def _gated_rules() -> list[tuple[str, tuple[tuple[str, ...], bool]]]:
+    """The catalogue's patterns with a gate."""
+    return [(rule.pattern, found) for category in load_config(None).classify.categories.values() for rule in category.rules
+            if rule.kind == "pattern" and (found := gate(rule.pattern or ""))]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_a_line_a_gate_turns_away_never_matches(data: st.DataObject) -> None:
+    """Random lines of catalogue fragments, digits (of any script) and separators: a line holding none of a pattern's
+    gate strings (nor a digit, when the gate allows one) is one the pattern does not match."""
+    parts = data.draw(st.lists(st.one_of(st.sampled_from(_fragments()), st.sampled_from("0 7 ٣ 12 /|_[•.!»:"),
+                                         st.text(max_size=6)), max_size=8))
+    line = " ".join(p.upper() if data.draw(st.booleans()) else p for p in parts)
+    assert len(_gated_rules()) >= 10
+    for pattern, (strings, digit) in _gated_rules():
+        if not any(s in fold(line) for s in strings) and not (digit and re.search(r"\d", line)):
+            assert re.search(pattern, line, re.IGNORECASE) is None, (pattern, line)
 
 
 @pytest.mark.parametrize(("pattern", "expected"), [
@@ -229,12 +270,13 @@ def test_rest_first_leaves_others(pattern: str) -> None:
 
 
 def test_fold_matches_ignorecase_for_catalogue_literals() -> None:
-    """Every character re.IGNORECASE equates with a literal's character folds to the same (all of Unicode)."""
+    """Every character re.IGNORECASE equates with a literal's (or a gate's) character folds to the same (all of Unicode)."""
     everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
     chars: set[str] = set("kis")
     for category in load_config(None).classify.categories.values():
         for rule in category.rules:
             chars.update("".join(required(rule.pattern or "") or ()) if rule.kind == "pattern" else "")
+            chars.update("".join((gate(rule.pattern or "") or ((), False))[0]) if rule.kind == "pattern" else "")
     for char in sorted(chars):
         for other in re.findall(re.escape(char), everything, re.IGNORECASE):
             assert fold(other) == fold(char), (char, other)

@@ -14,7 +14,7 @@ from pipeline.config import Category, Rule
 from pipeline.errors import InputError
 from pipeline.steps.memo import per_document
 from pipeline.steps.text import normalise
-from pipeline.steps.classify.rules.literals import LiteralFilter, required, required_away_from_start
+from pipeline.steps.classify.rules.literals import Gate, LiteralFilter, gate, ignorecase_fold, required, required_away_from_start
 
 
 Predicate = Callable[[str, str], bool]  # (text as written, normalised text) -> match
@@ -144,6 +144,7 @@ class _Compiled:
     needs_norm: bool  # pattern rules look at the text as written only
     prefiltered: bool  # run only when the literal pre-filter names it
     at_start: Predicate | None = None  # else run this: a pattern matched at the start only (see Matcher)
+    gate: Gate | None = None  # a built-in pattern no literal pre-filters: text one of which a match needs (literals.gate)
 
 
 @dataclass(slots=True, frozen=True)
@@ -154,6 +155,11 @@ class _Plan:
     rules: tuple[_Compiled, ...]
     unfiltered: tuple[_Compiled, ...]
     prefiltered: bool
+    gated: bool  # some rule has a gate
+    digits: bool  # some gate asks for a digit
+
+
+_DIGIT = re.compile(r"\d")
 
 
 class Matcher:
@@ -165,6 +171,8 @@ class Matcher:
     matched at the start only on lines without them: no match elsewhere is possible there.
     Exact-phrase rules are one dictionary look-up: the first of them listing the line's phrase is the
     answer unless a rule before it fires, and no rule after the first that fires is ever run.
+    The other built-in patterns (mostly anchored ones tried on every line) are run only on lines holding one of the
+    strings, or a digit, that every match of theirs holds (`literals.gate`): a failed match costs more than an `in`.
     """
 
     def __init__(self, categories: dict[str, Category]) -> None:
@@ -189,8 +197,10 @@ class Matcher:
                     looked_up.add(index)
                     for phrase in rule.phrases:
                         self._exact.setdefault(normalise(phrase), index)
+                # Tried without the pre-filter's word (at_start, or a rule it does not gate): worth a gate.
+                gated = rule.kind == "pattern" and rule.builtin and (not literals or at_start is not None)
                 compiled = _Compiled(index, match, RULE_KINDS[rule.kind](rule), rule.max_words, rule.kind != "pattern", bool(literals),
-                                     at_start)
+                                     at_start, gate(rule.pattern or "") if gated else None)
                 self._rules.append(compiled)
         self._filter = LiteralFilter(needed)
         self._looped = [r for r in self._rules if r.index not in looked_up]
@@ -205,7 +215,8 @@ class Matcher:
         if plan is None:
             rules = tuple(r for r in self._looped if r.max_words is None or words <= r.max_words)
             plan = self._plans[words] = _Plan(rules, tuple(r for r in rules if not r.prefiltered or r.at_start),
-                                              any(r.prefiltered for r in rules))
+                                              any(r.prefiltered for r in rules), any(r.gate for r in rules),
+                                              any(r.gate and r.gate[1] for r in rules))
         return plan
 
     def match(self, text: str, words: int) -> Match | None:
@@ -215,13 +226,22 @@ class Matcher:
         hit = self._exact.get(norm, len(self._rules))
         rules = plan.unfiltered
         candidates: set[int] = set()
+        folded = ignorecase_fold(text) if plan.prefiltered or plan.gated else ""
         if plan.prefiltered:
-            candidates = self._filter.candidates(text)
+            candidates = self._filter.candidates(folded, folded=True)
             if candidates:
                 rules = plan.rules
+        digits = plan.digits and _DIGIT.search(text) is not None
         for rule in rules:
             if rule.index > hit:
                 break
+            gated = rule.gate
+            if gated is not None and not (gated[1] and digits):
+                for needed in gated[0]:
+                    if needed in folded:
+                        break
+                else:
+                    continue  # the line lacks what every match holds
             if rule.prefiltered and rule.index not in candidates:
                 if rule.at_start is not None and rule.at_start(text, norm):
                     return rule.match

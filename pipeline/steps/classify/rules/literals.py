@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 import ahocorasick
 
@@ -114,11 +115,81 @@ class LiteralFilter:
         if not self._empty:
             self._automaton.make_automaton()
 
-    def candidates(self, text: str) -> set[int]:
-        """Ids of the rules whose required literals occur in `text`."""
+    def candidates(self, text: str, folded: bool = False) -> set[int]:
+        """Ids of the rules whose required literals occur in `text` (already ignorecase_fold'ed when `folded`)."""
         out: set[int] = set()
         if self._empty:
             return out
-        for _, ids in self._automaton.iter(ignorecase_fold(text)):
+        for _, ids in self._automaton.iter(text if folded else ignorecase_fold(text)):
             out |= ids
         return out
+
+
+# Gates: what the rules that no literal pre-filters need. Most of them are anchored patterns tried on every line, and
+# many need one character that most short lines lack (a digit, '/', '|', '_', '[', a bullet): checking for it with
+# `in` costs a fraction of a failed match.
+DIGIT = "\x00"  # stands for re's \d among a gate's strings (a pattern holding a NUL gets no gate)
+MAX_GATE = 6  # more strings than this cost more to look for than most failed matches
+MAX_RANGE = 10  # a character range wider than this ([a-z]) says too little to gate on
+Gate = tuple[tuple[str, ...], bool]  # (folded strings of any length, a digit): every match holds one of them
+
+
+def _set_atoms(items: list[tuple[Any, Any]]) -> Literals | None:
+    """The characters (or DIGIT) of which a character class matches one; None when it may match others."""
+    found: set[str] = set()
+    for op, av in items:
+        if op is C.LITERAL and av:
+            found.add(chr(av))
+        elif op is C.CATEGORY and av is C.CATEGORY_DIGIT:
+            found.add(DIGIT)
+        elif op is C.RANGE and 0 < av[0] <= av[1] < av[0] + MAX_RANGE:
+            found.update(chr(c) for c in range(av[0], av[1] + 1))
+        else:
+            return None
+    return frozenset(found) or None
+
+
+def _atoms(items: SubPattern) -> Literals | None:
+    """Strings (any length) and DIGIT of which every match of `items` holds one, or None when none is known."""
+    candidates: list[Literals | None] = []
+    run: list[str] = []
+    for op, av in items:
+        if op is C.LITERAL and av:
+            run.append(chr(av))
+            continue
+        if run:
+            candidates.append(frozenset(["".join(run)]))
+            run = []
+        if op is C.IN:
+            candidates.append(_set_atoms(av))
+        elif op is C.SUBPATTERN:
+            candidates.append(_atoms(av[3]))
+        elif op is C.ATOMIC_GROUP:
+            candidates.append(_atoms(av))
+        elif op in _REPEATS and av[0] >= 1:
+            candidates.append(_atoms(av[2]))
+        elif op is C.ASSERT and av[0] == 1:
+            candidates.append(_atoms(av[1]))
+        elif op is C.BRANCH:
+            alternatives = [_atoms(alt) for alt in av[1]]
+            if all(alternatives):
+                candidates.append(frozenset().union(*alternatives))  # type: ignore[arg-type]
+    if run:
+        candidates.append(frozenset(["".join(run)]))
+    found = [c for c in candidates if c and not any(a.isspace() for a in c)]  # nearly every line has a space
+    # The most selective: the longest shortest string (a digit counts as two characters), then the fewest.
+    return max(found, key=lambda s: (min(2 if a == DIGIT else len(a) for a in s), -len(s))) if found else None
+
+
+def gate(pattern: str) -> Gate | None:
+    """The gate of `pattern` under re.IGNORECASE: folded strings and whether a digit, one of which every match holds;
+    None when nothing is known."""
+    try:
+        atoms = _atoms(parse(pattern, re.IGNORECASE))
+    except Exception:  # noqa: BLE001 - as in `required`: the rule is simply always run
+        return None
+    if not atoms:
+        return None
+    strings = {ignorecase_fold(a) for a in atoms if a != DIGIT}
+    strings = {s for s in strings if not any(t != s and t in s for t in strings)}  # 'prev' finds 'previous' too
+    return (tuple(sorted(strings)), DIGIT in atoms) if len(strings) <= MAX_GATE else None
