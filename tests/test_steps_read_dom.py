@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from pipeline.config import load_config
 from pipeline.document import DOM_KINDS, DOM_TAGS
+from pipeline.steps.classify.line_model.dom_rows import DOM_FEATURES, DOM_STACK_FEATURES, dom_groups, dom_rows, dom_stack_rows
+from pipeline.steps.classify.line_model.rows import FEATURES, STACK_FEATURES
 from pipeline.steps.flow import LINE_STEPS, Context, clean_bytes, document, run_steps
 from pipeline.steps.read import dom
 from pipeline.steps.read.inputs import records
@@ -118,3 +121,36 @@ def test_html_in_a_record_takes_the_same_path() -> None:
 def test_text_inputs_have_no_dom() -> None:
     [record] = records("a.txt", "\n\n".join(PROSE).encode(), CTX.config)
     assert record.dom is None
+
+
+def test_html_model_stages_match_the_dom_features() -> None:
+    """The packaged HTML model reads the text features, then the DOM ones; a second stage adds the neighbours'
+    probabilities and the DOM groups'."""
+    model = CTX.html_model
+    assert model is not None
+    assert model.boosters[0].num_feature() == len(FEATURES) + len(DOM_FEATURES)
+    if len(model.boosters) > 1:
+        assert model.boosters[1].num_feature() == len(STACK_FEATURES) + len(DOM_FEATURES) + len(DOM_STACK_FEATURES)
+
+
+def _stacked(html: str, probs: list[float]) -> dict[str, list[float]]:
+    """DOM second-stage features of every block of a page, each block one unit of the given first-stage p."""
+    page = dom.walk(dom.parse(html))
+    which = list(range(len(page.blocks)))
+    base = np.hstack([np.zeros((len(which), len(FEATURES))), dom_rows(page, which)])
+    base[:, FEATURES.index("log_chars")] = np.log1p([len(b.text) for b in page.blocks])
+    rows = dom_stack_rows(dom_groups(page, which), base, np.asarray(probs))
+    return {name: rows[:, i].round(3).tolist() for i, name in enumerate(DOM_STACK_FEATURES)}
+
+
+@pytest.mark.parametrize(("html", "probs", "name", "expected"), [
+    # Siblings of one container share its mean probability (weighted by the square root of their length + 1).
+    ("<div><p>aaa</p><p>aaa</p></div><div><p>b</p></div>", [0.9, 0.3, 0.2], "box_p", [0.6, 0.6, 0.2]),
+    ("<div><p>aaa</p><p>aaa</p></div><div><p>b</p></div>", [0.9, 0.3, 0.2], "box_kept", [0.5, 0.5, 0.0]),
+    # Items of the same tag, classes and depth are one signature wherever they sit: a comment list's items.
+    ('<ul><li class="comment">x</li></ul><p>y</p><ul><li class="comment">z</li></ul>', [0.8, 0.9, 0.2], "sig_p", [0.5, 0.9, 0.5]),
+    ('<ul><li class="comment">x</li></ul><p>y</p><ul><li class="comment">z</li></ul>', [0.8, 0.9, 0.2], "sig_units",
+     [1.099, 0.693, 1.099]),
+])
+def test_dom_stack_rows(html: str, probs: list[float], name: str, expected: list[float]) -> None:
+    assert _stacked(html, probs)[name] == pytest.approx(expected)

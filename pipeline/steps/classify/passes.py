@@ -20,7 +20,7 @@ import numpy as np
 from pipeline.config import ClassifyConfig
 from pipeline.document import Document, Unit
 from pipeline.steps.classify.analysis import Analysis, Facts, analyse
-from pipeline.steps.classify.line_model.dom_rows import dom_rows
+from pipeline.steps.classify.line_model.dom_rows import dom_groups, dom_rows
 from pipeline.steps.classify.line_model.predict import LineModel
 from pipeline.steps.classify.rules import Match, Matcher
 from pipeline.steps.text import BULLET, ends_sentence, has_letters
@@ -87,11 +87,12 @@ def classify(doc: Document, config: ClassifyConfig, matcher: Matcher, model: Lin
         return doc
     an = analyse(doc, config, matcher)
     facts, revised = an.facts, an.revised
-    extra = None
+    extra = groups = None
     if doc.dom is not None and html_model is not None:
-        model, extra = html_model, dom_rows(doc.dom, [doc.dom.line_block[u.line - 1] for u in units])
+        which = [doc.dom.line_block[u.line - 1] for u in units]
+        model, extra, groups = html_model, dom_rows(doc.dom, which), dom_groups(doc.dom, which)
     if model is not None:
-        keep = _model_keep(units, an, model, config, extra)
+        keep = _model_keep(units, an, model, config, extra, groups)
         for i in range(len(units)):
             _label_by_model(units, facts, i, keep, config)
         _teasers_after_headers(units, facts)
@@ -106,12 +107,12 @@ def classify(doc: Document, config: ClassifyConfig, matcher: Matcher, model: Lin
     return doc
 
 
-def _model_keep(units: list[Unit], an: Analysis, model: LineModel, config: ClassifyConfig, extra: np.ndarray | None = None
-                ) -> list[bool]:
+def _model_keep(units: list[Unit], an: Analysis, model: LineModel, config: ClassifyConfig, extra: np.ndarray | None = None,
+                groups: np.ndarray | None = None) -> list[bool]:
     """Which units stay: the model decides, with the body run and rule matches as safeguards."""
     facts = an.facts
     # A line repeated across the folder's files is boilerplate by definition, whatever the model makes of it.
-    keep = [not f.repeated and p >= model.threshold for p, f in zip(model.probabilities(units, an, extra), facts)]
+    keep = [not f.repeated and p >= model.threshold for p, f in zip(model.probabilities(units, an, extra, groups), facts)]
     keep = _drop_box_mates(units, facts, keep)
     keep = _keep_subheadings(units, facts, keep, an, config)
     if not any(k and f.match is None for k, f in zip(keep, facts)):

@@ -11,6 +11,7 @@ import numpy as np
 from pipeline.document import Unit
 from pipeline.errors import ConfigError
 from pipeline.steps.classify.analysis import Analysis
+from pipeline.steps.classify.line_model.dom_rows import dom_stack_rows
 from pipeline.steps.classify.line_model.rows import STACK_SEPARATOR, feature_rows, stack_rows
 
 MODEL_FILE = "lines.txt"
@@ -48,15 +49,20 @@ class LineModel:
         """The first-stage booster."""
         return self.boosters[0]
 
-    def probabilities(self, units: list[Unit], an: Analysis, extra: np.ndarray | None = None) -> list[float]:
-        """P(unit belongs to the article) for every unit; `extra` holds more feature columns (an HTML page's DOM)."""
+    def probabilities(self, units: list[Unit], an: Analysis, extra: np.ndarray | None = None,
+                      groups: np.ndarray | None = None) -> list[float]:
+        """P(unit belongs to the article) for every unit; `extra` holds more feature columns (an HTML page's DOM),
+        `groups` each unit's DOM container and signature (dom_rows.dom_groups), for an HTML model's second stage."""
         rows = feature_rows(units, an)
         if extra is not None:
             # New text features are appended to FEATURES: a model trained before them reads the leading columns it knows.
             rows = np.hstack([rows[:, :self.boosters[0].num_feature() - extra.shape[1]], extra])
         p = self.boosters[0].predict(rows, num_threads=1)
         if len(self.boosters) > 1:
-            p = self.boosters[1].predict(stack_rows(rows, p), num_threads=1)
+            second = stack_rows(rows, p)
+            if groups is not None and self.boosters[1].num_feature() > second.shape[1]:
+                second = np.hstack([second, dom_stack_rows(groups, rows, p)])
+            p = self.boosters[1].predict(second, num_threads=1)
         return [float(x) for x in p]
 
     def keep(self, units: list[Unit], an: Analysis) -> list[bool]:
