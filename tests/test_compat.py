@@ -1,5 +1,6 @@
 """Every private API the package leans on has a fallback that gives the same results: without re's parser (no rule
-pre-filter, no anchoring shortcut, no repair gate), without ftfy's tables, without py3langid's layout."""
+pre-filter, no anchoring shortcut, no repair gate), without ftfy's tables, without py3langid's layout, without
+lightgbm.basic's C call."""
 from __future__ import annotations
 
 import subprocess
@@ -7,12 +8,17 @@ import sys
 from pathlib import Path
 
 import ftfy
+import numpy as np
 import pytest
 import yaml
 from py3langid import langid
 
-from pipeline.compat import ftfy_internals, langid_internals, re_internals
+from pipeline.compat import ftfy_internals, langid_internals, lightgbm_direct, re_internals
 from pipeline.config import RepairConfig, load_config
+from pipeline.document import Document
+from pipeline.steps.classify.analysis import analyse
+from pipeline.steps.classify.line_model.rows import feature_rows
+from pipeline.steps.flow import LINE_STEPS, STEPS, Context
 from pipeline.steps.classify import language
 from pipeline.steps.classify.rules import Matcher
 from pipeline.steps.classify.rules.literals import required
@@ -105,3 +111,46 @@ def test_lightgbm_that_needs_a_hidden_module_imports_as_usual() -> None:
     path = REPO / "pipeline" / "compat" / "lightgbm_lean.py"
     done = subprocess.run([sys.executable, "-c", LEAN_FALLBACK, str(path)], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True", "True"]
+
+
+def _model_rows() -> tuple[list, list]:
+    """The shipped boosters (both stages, text and HTML models) and feature matrices for them: seed pages' rows."""
+    ctx = Context(load_config(None))
+    boosters = [b for model in (ctx.model, ctx.html_model) if model is not None for b in model.boosters]
+    rng = np.random.default_rng(7)
+    rows = []
+    for path in sorted((REPO / "seeds").glob("*.txt"))[:6]:
+        doc = Document(path=path.name, raw=path.read_bytes())
+        for step in LINE_STEPS:
+            doc = STEPS[step](doc, ctx)
+        base = feature_rows(doc.units, analyse(doc, ctx.config.classify, ctx.matcher))
+        rows.append(base)
+    mats = [[np.hstack([r, rng.random((len(r), b.num_feature() - r.shape[1]))])[:, :b.num_feature()] for r in rows]
+            + [rng.normal(size=(40, b.num_feature())), np.zeros((0, b.num_feature()))] for b in boosters]
+    return boosters, mats
+
+
+def test_lightgbm_direct_predictions_are_booster_predict() -> None:
+    """The direct C call is taken for the shipped models and gives Booster.predict's values, bit for bit."""
+    boosters, mats = _model_rows()
+    assert len(boosters) >= 2
+    for booster, rows in zip(boosters, mats):
+        predict = lightgbm_direct.predictor(booster)
+        assert predict.__name__ == "fast"
+        for m in rows:
+            expected = booster.predict(m, num_threads=1) if len(m) else np.zeros(0)
+            assert np.array_equal(predict(m), expected)
+
+
+def test_lightgbm_direct_falls_back_to_booster_predict(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without lightgbm.basic's internals, or when the set-up check disagrees, Booster.predict is called."""
+    boosters, mats = _model_rows()
+    booster, rows = boosters[0], mats[0][0]
+    monkeypatch.delattr(booster, "_Booster__num_class")  # an internal the direct call reads and predict does not
+    predict = lightgbm_direct.predictor(booster)
+    assert predict.__name__ == "slow" and np.array_equal(predict(rows), booster.predict(rows, num_threads=1))
+    monkeypatch.undo()
+    for wrong in (lambda m: np.zeros(len(m)), lambda m: 1 / 0):  # a direct call that disagrees, or fails
+        monkeypatch.setattr(lightgbm_direct, "_direct", lambda b, wrong=wrong: wrong)
+        predict = lightgbm_direct.predictor(booster)
+        assert predict.__name__ == "slow" and np.array_equal(predict(rows), booster.predict(rows, num_threads=1))

@@ -18,8 +18,9 @@ _QUOTES = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-
 _QUOTE_PAIRS = tuple(_QUOTES.items())  # no replacement is itself replaced, so the order does not matter
 
 
+@per_document  # classify, the line model and the header search each ask for every line's words
 def words(text: str) -> list[str]:
-    """The words of a line, lower-cased."""
+    """The words of a line, lower-cased (a list shared by every caller inside a document: not to be changed)."""
     return WORD.findall(text.lower())
 
 

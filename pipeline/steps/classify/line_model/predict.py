@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from pipeline.compat.lightgbm_direct import predictor
 from pipeline.document import Unit
 from pipeline.errors import ConfigError
 from pipeline.steps.classify.analysis import Analysis
@@ -25,9 +26,10 @@ class LineModel:
         self.model_text = model_text
         self.threshold = threshold
         self._boosters: Any = None
+        self._predict: Any = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"model_text": self.model_text, "threshold": self.threshold, "_boosters": None}
+        return {"model_text": self.model_text, "threshold": self.threshold, "_boosters": None, "_predict": None}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -45,6 +47,13 @@ class LineModel:
         return self._boosters
 
     @property
+    def predict(self) -> list[Any]:
+        """Each stage's `rows -> probabilities` (its booster's predict, called without its per-call set-up)."""
+        if self._predict is None:
+            self._predict = [predictor(booster) for booster in self.boosters]
+        return self._predict
+
+    @property
     def booster(self) -> Any:
         """The first-stage booster."""
         return self.boosters[0]
@@ -57,12 +66,13 @@ class LineModel:
         if extra is not None:
             # New text features are appended to FEATURES: a model trained before them reads the leading columns it knows.
             rows = np.hstack([rows[:, :self.boosters[0].num_feature() - extra.shape[1]], extra])
-        p = self.boosters[0].predict(rows, num_threads=1)
-        if len(self.boosters) > 1:
+        predict = self.predict
+        p = predict[0](rows)
+        if len(predict) > 1:
             second = stack_rows(rows, p)
             if groups is not None and self.boosters[1].num_feature() > second.shape[1]:
                 second = np.hstack([second, dom_stack_rows(groups, rows, p)])
-            p = self.boosters[1].predict(second, num_threads=1)
+            p = predict[1](second)
         return [float(x) for x in p]
 
     def keep(self, units: list[Unit], an: Analysis) -> list[bool]:

@@ -15,7 +15,7 @@ import numpy as np
 from pipeline.config import CATEGORIES
 from pipeline.document import Unit
 from pipeline.steps.classify.analysis import Analysis, body_span
-from pipeline.steps.text import BULLET, LETTER, TOKEN, ends_sentence, words
+from pipeline.steps.text import BULLET, LETTER, ends_sentence, words
 
 _CLS = {"bad": 0, "short": 1, "near": 2, "good": 3}
 _CATEGORY = {name: i for i, name in enumerate(CATEGORIES)}
@@ -191,7 +191,8 @@ def _shape_columns(texts: list[str], cols: dict[str, Any]) -> dict[str, Any]:
     run = np.where(shaped, hi - lo + 1, 0)
     # A list of dates, scores or specs is part of the article more often than a list of headlines is.
     digits = np.concatenate(([0], np.cumsum(cols["digits"])))
-    normed = [" ".join(TOKEN.findall(t.lower())) for t in texts]
+    # " ".join(TOKEN.findall(t.lower())): a word is word-character runs joined by apostrophes, so its runs are its parts.
+    normed = [" ".join(words(t)).replace("'", " ").replace("’", " ") for t in texts]
     good, total_good = cols["good"], cols["good"].sum() or 1
     return {
         "headline_run": np.minimum(run, 20),
@@ -250,7 +251,7 @@ def _language_free_columns(texts: list[str], an: Analysis, cols: dict[str, Any])
     flanked = ((good_before >= 0) & (s_lo - good_before <= 2)).astype(int) + 2 * ((good_after < n) & (good_after - s_hi <= 2))
     quote = np.array([_QUOTE_START.match(t) is not None for t in texts], dtype=np.float64)
     return {
-        "stop_ratio": [sum(1 for w in ws if w in an.stops) / len(ws) if ws and an.stops else -1.0 for ws in tokens],
+        "stop_ratio": [sum(map(an.stops.__contains__, ws)) / len(ws) if ws and an.stops else -1.0 for ws in tokens],
         "log_tokens": np.log1p(np.array([len(ws) for ws in tokens], dtype=np.float64) + cjk),
         "cjk_share": cjk / np.maximum(1, np.array([len(t) for t in texts], dtype=np.float64)),
         "tabs": [min(t.count("\t"), 20) for t in texts],
