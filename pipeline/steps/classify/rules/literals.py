@@ -42,32 +42,44 @@ def _best(candidates: Iterable[Literals | None]) -> Literals | None:
     return max(found, key=lambda s: (min(map(len, s)), -len(s))) if found else None
 
 
-def _required(items: SubPattern) -> Literals | None:
-    """Literals of which every match of `items` contains one, or None when none is known."""
+def _candidates(
+    items: SubPattern,
+    inner: Callable[[SubPattern], Literals | None],
+    in_set: Callable[[list[tuple[Any, Any]]], Literals | None] | None,
+    nul: bool,
+) -> list[Literals | None]:
+    """Sets of which every match of `items` holds one: runs of literals, and what `inner` finds in groups."""
     candidates: list[Literals | None] = []
     run: list[str] = []
     for op, av in items:
-        if op is C.LITERAL:
+        if op is C.LITERAL and (av or nul):
             run.append(chr(av))
             continue
         if run:
             candidates.append(frozenset(["".join(run)]))
             run = []
-        if op is C.SUBPATTERN:
-            candidates.append(_required(av[3]))
+        if op is C.IN and in_set is not None:
+            candidates.append(in_set(av))
+        elif op is C.SUBPATTERN:
+            candidates.append(inner(av[3]))
         elif op is C.ATOMIC_GROUP:
-            candidates.append(_required(av))
+            candidates.append(inner(av))
         elif op in _REPEATS and av[0] >= 1:
-            candidates.append(_required(av[2]))
+            candidates.append(inner(av[2]))
         elif op is C.ASSERT and av[0] == 1:  # a lookahead's text is in the line too
-            candidates.append(_required(av[1]))
+            candidates.append(inner(av[1]))
         elif op is C.BRANCH:
-            alternatives = [_required(alt) for alt in av[1]]
+            alternatives = [inner(alt) for alt in av[1]]
             if all(alternatives):
                 candidates.append(frozenset().union(*alternatives))  # type: ignore[arg-type]
     if run:
         candidates.append(frozenset(["".join(run)]))
-    return _best(candidates)
+    return candidates
+
+
+def _required(items: SubPattern) -> Literals | None:
+    """Literals of which every match of `items` contains one, or None when none is known."""
+    return _best(_candidates(items, _required, None, nul=True))
 
 
 def required(pattern: str) -> Literals | None:
@@ -151,31 +163,7 @@ def _set_atoms(items: list[tuple[Any, Any]]) -> Literals | None:
 
 def _atoms(items: SubPattern) -> Literals | None:
     """Strings (any length) and DIGIT of which every match of `items` holds one, or None when none is known."""
-    candidates: list[Literals | None] = []
-    run: list[str] = []
-    for op, av in items:
-        if op is C.LITERAL and av:
-            run.append(chr(av))
-            continue
-        if run:
-            candidates.append(frozenset(["".join(run)]))
-            run = []
-        if op is C.IN:
-            candidates.append(_set_atoms(av))
-        elif op is C.SUBPATTERN:
-            candidates.append(_atoms(av[3]))
-        elif op is C.ATOMIC_GROUP:
-            candidates.append(_atoms(av))
-        elif op in _REPEATS and av[0] >= 1:
-            candidates.append(_atoms(av[2]))
-        elif op is C.ASSERT and av[0] == 1:
-            candidates.append(_atoms(av[1]))
-        elif op is C.BRANCH:
-            alternatives = [_atoms(alt) for alt in av[1]]
-            if all(alternatives):
-                candidates.append(frozenset().union(*alternatives))  # type: ignore[arg-type]
-    if run:
-        candidates.append(frozenset(["".join(run)]))
+    candidates = _candidates(items, _atoms, _set_atoms, nul=False)  # a NUL literal would read as DIGIT
     found = [c for c in candidates if c and not any(a.isspace() for a in c)]  # nearly every line has a space
     # The most selective: the longest shortest string (a digit counts as two characters), then the fewest.
     return max(found, key=lambda s: (min(2 if a == DIGIT else len(a) for a in s), -len(s))) if found else None
