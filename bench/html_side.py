@@ -10,7 +10,8 @@ process, start-up and model loading excluded: both warm up on the first page, wh
 Body figures use the bench's own scorers: score.py's shingle P/R/F1 on scrapinghub and wcxb,
 score_snippets.py's totals on tfeval. On wcxb, title/author/date are compared with the gold as
 bench/metadata.py does, for ours and for trafilatura's bare_extraction metadata (untimed).
---dump writes each system's text of the TRAIN pages only (never the locked validation pages).
+--dump writes each system's text of the TRAIN pages only (never the locked validation pages); --misses writes
+our title/author/date misses on wcxb's TRAIN pages only, with the rule each value came from.
 """
 from __future__ import annotations
 
@@ -78,7 +79,8 @@ class Ours:
             art = self.clean_bytes(raw, f"{name}.html", self.ctx)
         except InputError:
             return {"text": "", "title": None, "authors": [], "published": None}
-        return {"text": art["text"], "title": art["title"], "authors": art["authors"], "published": art["published"]}
+        return {"text": art["text"], "title": art["title"], "authors": art["authors"], "published": art["published"],
+                "metadata_source": art["metadata_source"]}
 
 
 def trafilatura_text(raw: bytes) -> str:
@@ -121,8 +123,20 @@ def score_meta(tally: Tally, gold: dict[str, Any], art: dict[str, Any]) -> None:
             tally.meta[name][0] += found(name, gold, art)
 
 
+def misses(stem: str, gold: dict[str, Any], art: dict[str, Any]) -> list[dict[str, Any]]:
+    """Our title/author/date misses on one page, each with the value we stated and the rule it came from."""
+    ours = {"title": ("title", "title"), "author": ("authors", "authors"), "date": ("published", "published")}
+    rows = []
+    for name in FIELDS:
+        if gold.get(name) and not found(name, gold, art):
+            key, source = ours[name]
+            rule = (art.get("metadata_source", {}).get(source) or {}).get("rule")
+            rows.append({"id": stem, "field": name, "gold": gold[name], "ours": art.get(key), "rule": rule})
+    return rows
+
+
 def run_set(bench: Path, name: str, ids: list[str], ours: Ours, scorers: dict[str, Any], dump: Path | None,
-            validation: set[str], systems: tuple[str, ...] = SYSTEMS) -> dict[str, Tally]:
+            validation: set[str], systems: tuple[str, ...] = SYSTEMS, missed: list[dict[str, Any]] | None = None) -> dict[str, Tally]:
     """The systems over one set's pages, interleaved page by page."""
     tallies = {s: Tally() for s in systems}
     runs = {"ours": lambda raw, stem: ours(raw, stem), "trafilatura": lambda raw, stem: {"text": trafilatura_text(raw)}}
@@ -141,6 +155,8 @@ def run_set(bench: Path, name: str, ids: list[str], ours: Ours, scorers: dict[st
         if with_meta:
             if "ours" in outs:
                 score_meta(tallies["ours"], gold, outs["ours"])
+                if missed is not None and stem not in validation:  # never the locked pages' results
+                    missed.extend(misses(stem, gold, outs["ours"]))
             if "trafilatura" in outs:
                 score_meta(tallies["trafilatura"], gold, trafilatura_meta(raw))
         if dump is not None and stem not in validation:
@@ -185,14 +201,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="at most this many pages per set (0: all)")
     ap.add_argument("--systems", default=",".join(SYSTEMS), help="ours, trafilatura or both (default)")
     ap.add_argument("--dump", type=Path, help="write both systems' texts of train pages to DUMP/<set>/<system>/<id>.txt")
+    ap.add_argument("--misses", type=Path, help="write our wcxb title/author/date misses on train pages to this JSONL file")
     args = ap.parse_args(argv)
+    missed: list[dict[str, Any]] | None = [] if args.misses else None
     scorers = {"score": _module(args.bench / "score.py"), "snippets": _module(args.bench / "score_snippets.py")}
     ours = Ours()
     for name in args.sets.split(","):
         ids = page_ids(name, args.split)[: args.limit or None]
         validation = set(json.loads((SPLITS / f"{name}.json").read_text(encoding="utf-8"))["validation"])
-        tallies = run_set(args.bench, name, ids, ours, scorers, args.dump, validation, tuple(args.systems.split(",")))
+        tallies = run_set(args.bench, name, ids, ours, scorers, args.dump, validation, tuple(args.systems.split(",")), missed)
         print(report(name, len(ids), tallies, scorers), end="\n\n", flush=True)
+    if args.misses and missed is not None:
+        args.misses.write_text("".join(json.dumps(row, ensure_ascii=False, default=str) + "\n" for row in missed), encoding="utf-8")
     print(f"split: {args.split}; CPU is time.process_time() per call in one process, first page's warm-up excluded; "
           "ratio = ours / trafilatura")
     return 0
