@@ -189,6 +189,29 @@ def test_page_header_end_to_end() -> None:
     assert not art["text"].startswith("Why the Sky")
 
 
+# (<title>, lines above the body, title): a short headline before a longer site name in the <title> is the repeat of
+# one of its parts nearest the body, even when the site's name also stands in the page's header or footer.
+SHORT_HEADLINES = [
+    ("Book Reviews – The Writing Center", ["The Writing Center", "Home", "Book Reviews"], "Book Reviews"),
+    ("Climate Change | Economic Research Service", ["Home", "Topics", "Climate Change"], "Climate Change"),
+    ("Learn More: Tutoring | The Partnership for Student Success", ["The Partnership for Student Success", "Learn More: Tutoring"],
+     "Learn More: Tutoring"),
+    # the longest part is the headline when it repeats nearest the body; a short first part above it is a section
+    ("Science | Why the Sky Is Blue Today | Science Daily", ["Science", "Home", "Why the Sky Is Blue Today"], "Why the Sky Is Blue Today"),
+    ("Book Reviews – The Writing Center", ["Book Reviews", "Home", "The Writing Center"], "The Writing Center"),
+]
+
+
+@pytest.mark.parametrize(("tag", "header", "title"), SHORT_HEADLINES)
+def test_short_headline_before_a_long_site_name(tag: str, header: list[str], title: str) -> None:
+    """The headline is the <title> part repeated nearest above the body, the site's name repeated in the footer or not."""
+    body = PAGE.split("2022\n\n", 1)[1].split("\n\nShare")[0]
+    page = "\n\n".join([tag, *header, body, tag.split(" | ")[-1].split(" – ")[-1], "Share this article"]) + "\n"
+    art = process(Document(path="page.txt", raw=page.encode()), Context(Config()))
+    assert art["title"] == title
+    assert art["metadata_source"]["title"]["rule"] == "header.title_tag_repeat"
+
+
 FAR_PAGE = """Why the Sky Is Blue | Science Daily
 
 Home

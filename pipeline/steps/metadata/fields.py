@@ -173,13 +173,31 @@ def title_variants(tag: str) -> dict[str, str]:
     return {k: v for k, v in variants.items() if len(k.split()) >= 2 or len(k) >= 12}
 
 
+@per_document(mutable=True)
+def title_heads(tag: str) -> dict[str, str]:
+    """Runs of the <title>'s parts before its longest one, by folded text: a short headline before a longer site
+    name ('Book Reviews – The Writing Center'), which title_variants takes for the site."""
+    tag = tag.strip()
+    parts, seps = TITLE_SEP.split(tag), TITLE_SEP.findall(tag)
+    longest = max(range(len(parts)), key=lambda k: len(parts[k].split()))
+    heads = {}
+    for start in range(longest):
+        text = parts[start]
+        for k in range(start + 1, longest + 1):
+            heads[fold(text)] = text
+            if k < longest:
+                text += seps[k - 1] + parts[k]
+    return {k: v for k, v in heads.items() if len(k.split()) >= 2 or len(k) >= 12}
+
+
 def _title(units: list[Unit]) -> tuple[str | None, Unit | None]:
     """The headline; a headline the <title> repeats is written as the <title> writes it (its quotes, its case)."""
     unit = _first(units, "title")
     if unit is None:
         return None, None
     if unit.rule == "header.title_tag_repeat":
-        return title_variants(units[0].text).get(fold(unit.text), unit.text), unit
+        tag = units[0].text
+        return (title_variants(tag) | title_heads(tag)).get(fold(unit.text), unit.text), unit
     return clean_title(unit.text), unit
 
 

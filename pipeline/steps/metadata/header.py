@@ -13,7 +13,7 @@ from pipeline.config import MetadataConfig
 from pipeline.steps.metadata.dates import has_date, parse_date
 from pipeline.document import Unit
 from pipeline.steps.memo import per_document
-from pipeline.steps.metadata.fields import NOT_NAME, PAGE_WORDS, TITLE_SEP, byline_authors, explicit_byline, name_line_authors, title_variants
+from pipeline.steps.metadata.fields import NOT_NAME, PAGE_WORDS, TITLE_SEP, byline_authors, explicit_byline, name_line_authors, title_heads, title_variants
 from pipeline.steps.text import WORD, ends_sentence, fold, has_letters, words
 
 HEADER_WINDOW = 6  # units before the first body paragraph searched when no title was found
@@ -50,9 +50,12 @@ def find_title(units: list[Unit], skip: list[bool], first_body: int) -> int | No
     """Index of the line the first line (the <title>) repeats, nearest before the body; None without one."""
     if len(units) < 3:
         return None
-    variants = title_variants(units[0].text)
+    variants, heads = title_variants(units[0].text), title_heads(units[0].text)
     hits = [i for i in range(1, len(units)) if fold(units[i].text) in variants and has_letters(units[i].text)]
-    before = [i for i in hits if i <= first_body]
+    # A short headline before a longer site name ('Book Reviews | The Writing Center') is looked for above the body
+    # only: the site's name repeats in the page's header and footer, the headline is the repeat nearest the body.
+    heads_before = [i for i in range(1, min(len(units), first_body + 1)) if fold(units[i].text) in heads and has_letters(units[i].text)]
+    before = sorted({i for i in hits if i <= first_body} | set(heads_before))
     return before[-1] if before else (hits[0] if hits else None)
 
 
