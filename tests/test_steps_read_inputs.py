@@ -120,6 +120,28 @@ def test_html_metadata(case: str, head: str, expected: dict[str, tuple[Any, str 
             assert art["metadata_source"][field] is None
 
 
+LD_DATE = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Storm hits the coast", "datePublished": "2024-03-04"}</script>'
+# (case, <head> extras, the line under the <h1>, (published, rule)): the dateline under the headline beats the
+# stated dates that are often the page record's own (JSON-LD, other meta names), not Open Graph's published time,
+# and an 'updated' dateline beats none of them.
+HEADER_DATES = [
+    ("dateline over JSON-LD", LD_DATE, "March 10, 2024", ("2024-03-10", "header.dateline")),
+    ("dateline over meta date", '<meta name="date" content="2024-03-03">', "March 10, 2024", ("2024-03-10", "header.dateline")),
+    ("article:published_time over dateline", '<meta property="article:published_time" content="2024-03-05T10:00:00Z">',
+     "March 10, 2024", ("2024-03-05", "html.meta:article:published_time")),
+    ("JSON-LD over an updated dateline", LD_DATE, "Updated March 10, 2024", ("2024-03-04", "html.json-ld:datePublished")),
+    ("JSON-LD without a dateline", LD_DATE, "By Jane Doe", ("2024-03-04", "html.json-ld:datePublished")),
+]
+
+
+@pytest.mark.parametrize(("case", "head", "line", "expected"), HEADER_DATES, ids=[m[0] for m in HEADER_DATES])
+def test_header_dateline_against_stated_dates(case: str, head: str, line: str, expected: tuple[str, str]) -> None:
+    page = (f"<html><head>{HEAD}{head}</head><body><h1>Storm hits the coast</h1><p>{line}</p>"
+            f"<p>{'</p><p>'.join(BODY)}</p></body></html>")
+    art = clean_bytes(page.encode(), "p.html", CTX)
+    assert (art["published"], art["metadata_source"]["published"]["rule"]) == expected
+
+
 def _export(tmp_path: Path, name: str, text: str) -> tuple[Path, Path]:
     root, out = tmp_path / "in", tmp_path / "out"
     (root / "site").mkdir(parents=True)

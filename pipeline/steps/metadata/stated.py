@@ -11,18 +11,21 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pipeline.config import MetadataConfig
-from pipeline.steps.metadata.dates import parse_date
+from pipeline.steps.metadata.dates import parse_date, published_date
 from pipeline.document import Document
 from pipeline.steps.metadata.fields import byline_authors, clean_title, split_names
 
 
 def apply_given(doc: Document, config: MetadataConfig) -> Document:
     """Puts the stated title, authors, date and URL into `doc.meta`, with `metadata_source` naming the rule."""
+    header_date = _header_date(doc, config)
     for key, candidates in doc.given.items():
         for stated in candidates:
             value = NORMALISE[key](stated.value, config)
             if value in (None, "", []):
                 continue  # e.g. a relative canonical link: the next candidate may do
+            if key == "published" and header_date and not stated.rule.startswith(OVER_HEADER_DATE):
+                break  # the page's own dateline under its headline
             if stated.strong or not doc.meta.get(key):
                 doc.meta[key] = clean_title(value) if key == "title" and not stated.strong else value  # type: ignore[arg-type]
                 doc.meta_source[key] = {"line": None, "rule": stated.rule}
@@ -30,6 +33,24 @@ def apply_given(doc: Document, config: MetadataConfig) -> Document:
     url = doc.meta.get("url")
     doc.meta["site"] = site(url) if url else None
     return doc
+
+
+# Where the text's date sits beside the headline, in the header block (header.py's rules).
+HEADER_DATE_RULES = frozenset({"header.dateline", "header.byline", "header.name_line"})
+# Stated dates that beat such a dateline: Open Graph's published time (on wcxb's train pages it is right in 11 of
+# the 15 where the two disagree). JSON-LD's datePublished, the other meta names, itemprop and <time> yield to it
+# (JSON-LD's right in 6 of 22): they are often the page record's creation date, not the article's.
+OVER_HEADER_DATE = ("html.meta:article:published_time", "html.meta:og:published_time", "json:", "markdown.")
+
+
+def _header_date(doc: Document, config: MetadataConfig) -> bool:
+    """True when the text's published date is a dateline of the article's header block, not an 'updated' one."""
+    source = doc.meta_source.get("published")
+    if not doc.meta.get("published") or not source or source.get("rule") not in HEADER_DATE_RULES:
+        return False
+    unit = next((u for u in doc.units if u.line == source.get("line")), None)
+    languages = [doc.language, "en"] if doc.language and doc.language != "en" else ["en"]
+    return unit is not None and not published_date(unit.text, config, languages)[1]
 
 
 def site(url: str) -> str | None:
