@@ -1,10 +1,12 @@
 """Two checkouts of the pipeline side by side: CPU per input of each, in alternating child processes.
 
-Usage: python bench/ab.py BEFORE_DIR AFTER_DIR [--sets scrapinghub,wcxb] [--kinds page,container] [--rounds 3]
+Usage: python bench/ab.py BEFORE_DIR AFTER_DIR [--sets scrapinghub,wcxb] [--kinds page,container,html] [--rounds 3]
 
 Each round runs, for each checkout in turn (the one that goes first alternates) (PYTHONPATH=<checkout>), a child that cleans every input of each
 SHARED_BENCH/<set>/<kind>/ folder as bench/peers.py times ours (worker.work per input after pass 1, warm-up on
-another set first) and prints its mean ms per input. Alternating the two in every round puts them under the same
+another set first) and prints its mean ms per input. Kind `html` times the HTML pages of the set's train ids
+(bench/splits) as bench/html_side.py times ours: the library's clean_bytes per page, gunzipped before the clock,
+after one warm-up pass over the first pages. Alternating the two in every round puts them under the same
 machine load; the table gives each one's median over the rounds and the ratio before / after.
 """
 from __future__ import annotations
@@ -37,14 +39,43 @@ for folder in {folders!r}:
     ours.close()
 print(json.dumps(out))
 """
+HTML_CHILD = """
+import gzip, json, sys, time
+from pathlib import Path
+import pipeline  # from PYTHONPATH, before html_side puts its own checkout first on sys.path
+sys.path.insert(0, {bench!r})
+from html_side import Ours, page_ids
+root = Path({shared!r})
+ours = Ours()
+out = {{}}
+for folder in {folders!r}:
+    name = folder.split("/")[0]
+    pages = [(i, gzip.decompress((root / folder / f"{{i}}.html.gz").read_bytes())) for i in page_ids(name, "train")]
+    for i, raw in pages[:5]:  # lazy imports and tables: not timed
+        ours(raw, i)
+    started = time.process_time()
+    for i, raw in pages:
+        ours(raw, i)
+    out[folder] = 1000 * (time.process_time() - started) / len(pages)
+out["pipeline"] = pipeline.__file__
+print(json.dumps(out))
+"""
 
 
 def child(checkout: Path, shared: Path, folders: list[str]) -> dict[str, float]:
-    """ms per input of each folder with the pipeline of `checkout`."""
-    code = CHILD.format(bench=str(BENCH), shared=str(shared), folders=folders)
+    """ms per input of each folder with the pipeline of `checkout` (html/ folders in a child of their own)."""
     env = {**os.environ, "PYTHONPATH": str(checkout)}
-    done = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True, cwd="/")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    out: dict[str, float] = {}
+    for template, chosen in ((CHILD, [f for f in folders if not f.endswith("/html")]),
+                             (HTML_CHILD, [f for f in folders if f.endswith("/html")])):
+        if chosen:
+            code = template.format(bench=str(BENCH), shared=str(shared), folders=chosen)
+            done = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True, cwd="/")
+            found = json.loads(done.stdout.strip().splitlines()[-1])
+            if not found.pop("pipeline", str(checkout)).startswith(str(checkout)):
+                raise SystemExit(f"the child for {checkout} imported another checkout's pipeline")
+            out.update(found)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
