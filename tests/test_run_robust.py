@@ -312,6 +312,12 @@ def test_line_count_is_right_for_utf16() -> None:
     assert line_count(codecs.BOM_UTF16_LE + "a\nb\nc".encode("utf-16-le")) == 3
 
 
+@pytest.mark.parametrize("raw", [b"", b"a", b"a\n", b"a\r\nb\r\n", b"a\rb\rc", b"\r\r\n\n\n", b"\n\r" * 7, bytearray(b"x\ny")])
+def test_line_count_is_its_definition(raw: bytes) -> None:
+    """The numpy count gives max(LF count, CR count) + 1, as bytes.count does."""
+    assert line_count(raw) == max(raw.count(b"\n"), raw.count(b"\r")) + 1
+
+
 def test_deadline_stops_a_hang_and_restores_the_timer() -> None:
     started = time.monotonic()
     with pytest.raises(InputError, match=r"took longer than limits\.max_seconds \(0\.05 s\)"):

@@ -94,6 +94,13 @@ def test_normalise_equals_the_regexes(text: str) -> None:
     assert normalise(text) == _normalise(text)
 
 
+@pytest.mark.parametrize("text", ["", ".", "__", "_a_", "a_", "»  Home  «", "Read more…", "ab.\n", "\n", " \t ", "x", "İstanbul.",
+                                  "...word...", "Ünïcödé – “quoted”", "2024", "a\u00a0b\u2003"])
+def test_normalise_edges(text: str) -> None:
+    """Edges that are all punctuation, underscores (word characters the trim removes), a trailing newline."""
+    assert normalise(text) == _normalise(text)
+
+
 @pytest.mark.parametrize(("pattern", "expected"), [
     ("^a", True), (r"\Aa", True), ("^a|^b", True), ("(^a|^b)c", True), ("(?:^a)b", True), ("(?i)^a", True),
     ("a", False), ("^a|b", False), ("(?m)^a", False), ("(?m:^a)", False), ("(?=^a)a", False), ("a^", False),

@@ -10,7 +10,7 @@ from pipeline.config import ReadConfig, load_config
 from pipeline.document import Document
 from pipeline.errors import InputError
 from pipeline.steps.flow import Context, clean_bytes
-from pipeline.steps.read.decode import read
+from pipeline.steps.read.decode import normalise_newlines, read
 
 FRENCH = "Le café était très réputé à Genève, où les élèves déjeunaient souvent. Ça coûte cher, dit-il.\n"
 GERMAN = "Der Bär läuft über die Straße, und die Größe der Wiese ist wirklich schön.\n"
@@ -51,6 +51,12 @@ def test_newlines_become_lf(newline: str, label: str) -> None:
     source = f"First line.{newline}Second line.{newline}{newline}Third.{newline}"
     for data in (source.encode("utf-8"), codecs.BOM_UTF16_LE + source.encode("utf-16-le")):
         assert _read(data).text == "First line.\nSecond line.\n\nThird.\n"
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\r\nb", "a\rb", "\r\r\n\n", "a\n\r", "\r", "x\r\n\r"])
+def test_normalise_newlines_is_two_replaces(text: str) -> None:
+    """The fast path for text without CR changes nothing: CRLF then lone CR become LF."""
+    assert normalise_newlines(text) == text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def test_fallback_without_detection() -> None:

@@ -103,7 +103,7 @@ def mojibake_chars() -> frozenset[str] | None:
 @lru_cache(maxsize=8)
 def trigger_re(config: RepairConfig) -> re.Pattern[str] | None:
     """One character class of everything any configured ftfy fix acts on; None when no safe gate exists."""
-    chars: set[str] = {"&", "<"}  # html entities; '<' switches 'auto' unescaping off for later lines
+    chars: set[str] = {"&", "<"}  # html entities (see below); '<' switches 'auto' unescaping off for later lines
     if config.fix_encoding:
         moji = mojibake_chars()
         if moji is None:
@@ -120,7 +120,9 @@ def trigger_re(config: RepairConfig) -> re.Pattern[str] | None:
     if config.uncurl_quotes:
         chars |= set("ʼ\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f")
     body = "".join(sorted(re.escape(ch) for ch in chars))
-    return re.compile(f"[{body}\ud800-\udfff]")
+    # An '&' counts only where it opens what ftfy unescapes (chardata.HTML_ENTITY_RE, `&#?[0-9A-Za-z]{1,24};`): a
+    # bare '&' ('Q&A', 'AT&T') is common on web pages. The class comes first so that re scans for its characters.
+    return re.compile(f"[{body}\ud800-\udfff](?:(?<=&)(?=#?[0-9A-Za-z]{{1,24}};)|(?<!&))")
 
 
 def _clean_line(line: str, trigger: re.Pattern[str], form: str | None) -> bool:

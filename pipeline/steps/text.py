@@ -13,7 +13,7 @@ TABLE_ROW = re.compile(r"^\|.*\|$")  # a table row as the Markdown reader writes
 _TERMINAL = re.compile(r"[.!?…:;]['\"”’»)\]]*$|[。！？]$")  # the definition ends_sentence implements
 _LATIN_TERMINAL, _CLOSING, _CJK_TERMINAL = ".!?…:;", "'\"”’»)]", "。！？"
 LETTER = re.compile(r"[^\W\d_]")
-_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+_EDGE = re.compile(r"[\W_]+")  # a run of what normalise() trims from each end
 _QUOTES = {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "}
 _QUOTE_PAIRS = tuple(_QUOTES.items())  # no replacement is itself replaced, so the order does not matter
 
@@ -60,6 +60,12 @@ def normalise(text: str) -> str:
     """Lower-cased, bullets and punctuation trimmed from both ends, spaces collapsed: phrases compare by their words."""
     low = text.lower()
     if not (low[:1].isalnum() and low[-1:].isalnum()):  # [\W_] is exactly "not str.isalnum()"
-        low = _EDGES.sub("", low)
+        # re.sub(r"^[\W_]+|[\W_]+$", "", low), without its second branch tried at every position of a long line
+        lead = _EDGE.match(low)
+        if lead:
+            low = low[lead.end():]
+        trail = _EDGE.match(low[::-1])
+        if trail:
+            low = low[:len(low) - trail.end()]
     # No space is left at either edge, so this is _SPACES.sub(" ", low): split() and \s know the same spaces.
     return " ".join(low.split())

@@ -9,7 +9,7 @@ from typing import Any
 
 from pipeline.config import Config
 from pipeline.document import Document, DomPage, Unit
-from pipeline.steps.text import BULLET, TABLE_ROW, WORD
+from pipeline.steps.text import BULLET, TABLE_ROW, WORD, words
 from pipeline.version import SCHEMA_VERSION, __version__
 
 METADATA_FIELDS = ("title", "authors", "published", "url")  # metadata_source has these, each null or {line, rule}
@@ -134,16 +134,17 @@ def source(doc: Document) -> dict[str, Any]:
 
     `nul_bytes`: the stray NULs dropped when decoding (steps/read/decode.py); none in UTF-16/32, where they are text."""
     return {"path": doc.path, "record": doc.record, "sha256": hashlib.sha256(doc.raw).hexdigest(), "encoding": doc.encoding,
-            "bytes": len(doc.raw), "nul_bytes": 0 if doc.encoding.startswith(_WIDE) else doc.raw.count(b"\x00")}
+            "bytes": len(doc.raw), "nul_bytes": 0 if doc.encoding.startswith(_WIDE) or b"\x00" not in doc.raw else doc.raw.count(b"\x00")}
 
 
 def stats(paragraphs: list[str], words_per_minute: int) -> dict[str, int]:
     """Word, character and paragraph counts of the clean text, and its reading time."""
-    text = "\n\n".join(paragraphs)
-    nwords = len(WORD.findall(text))
+    # WORD.findall over the joined text: no word spans the blank lines, and an ASCII paragraph lower-cased has the
+    # same words, so the words() every step already asked for serve
+    nwords = sum(len(words(p)) if p.isascii() else len(WORD.findall(p)) for p in paragraphs)
     return {
         "words": nwords,
-        "chars": len(text),
+        "chars": sum(map(len, paragraphs)) + 2 * max(0, len(paragraphs) - 1),
         "paragraphs": len(paragraphs),
         "reading_time_s": round(nwords * 60 / words_per_minute),
     }

@@ -113,13 +113,19 @@ def analyse(doc: Document, config: ClassifyConfig, matcher: Matcher) -> Analysis
     doc.language = lang
     stops = stopwords(lang)
     rep = config.repetition
+    check_repeated = rep.enabled and bool(doc.repeated)  # no key to compute when no line repeats across files
     facts: list[Facts] = []
+    seen: dict[str, Facts] = {}  # a page repeats a quarter of its lines (menus, share bars): one Facts per text, read-only
     for unit in doc.units:
-        tokens = words(unit.text)
-        chars = effective_chars(unit.text)
-        match = matcher.match(unit.text, len(tokens))
-        repeated = rep.enabled and unit_key(unit.text, len(tokens), rep) in doc.repeated
-        facts.append(Facts(len(tokens), chars, content_class(tokens, chars, unit.text, stops, config), match, repeated))
+        text = unit.text
+        fact = seen.get(text)
+        if fact is None:
+            tokens = words(text)
+            chars = effective_chars(text)
+            match = matcher.match(text, len(tokens))
+            repeated = check_repeated and unit_key(text, len(tokens), rep) in doc.repeated
+            fact = seen[text] = Facts(len(tokens), chars, content_class(tokens, chars, text, stops, config), match, repeated)
+        facts.append(fact)
     revised = revise([f.cls if f.match is None and not f.repeated else "bad" for f in facts])
     start, end = body_span([_score(f, r) for f, r in zip(facts, revised)])
     return Analysis(facts, revised, start, end, stops)

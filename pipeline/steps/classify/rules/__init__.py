@@ -154,12 +154,18 @@ class _Plan:
 
     rules: tuple[_Compiled, ...]
     unfiltered: tuple[_Compiled, ...]
+    filtered: dict[int, _Compiled]  # by index: the rules run only on lines the pre-filter names them for
     prefiltered: bool
     gated: bool  # some rule has a gate
     digits: bool  # some gate asks for a digit
 
 
 _DIGIT = re.compile(r"\d")
+
+
+def _index(rule: _Compiled) -> int:
+    """A rule's place in catalogue order."""
+    return rule.index
 
 
 class Matcher:
@@ -214,7 +220,8 @@ class Matcher:
         plan = self._plans.get(words)
         if plan is None:
             rules = tuple(r for r in self._looped if r.max_words is None or words <= r.max_words)
-            plan = self._plans[words] = _Plan(rules, tuple(r for r in rules if not r.prefiltered or r.at_start),
+            unfiltered = tuple(r for r in rules if not r.prefiltered or r.at_start)
+            plan = self._plans[words] = _Plan(rules, unfiltered, {r.index: r for r in rules if r.prefiltered and not r.at_start},
                                               any(r.prefiltered for r in rules), any(r.gate for r in rules),
                                               any(r.gate and r.gate[1] for r in rules))
         return plan
@@ -229,8 +236,9 @@ class Matcher:
         folded = ignorecase_fold(text) if plan.prefiltered or plan.gated else ""
         if plan.prefiltered:
             candidates = self._filter.candidates(folded, folded=True)
-            if candidates:
-                rules = plan.rules
+            named = [plan.filtered[i] for i in candidates if i in plan.filtered]
+            if named:  # the unfiltered rules and those the pre-filter names, in catalogue order: no others can fire
+                rules = sorted((*rules, *named), key=_index)
         digits = plan.digits and _DIGIT.search(text) is not None
         for rule in rules:
             if rule.index > hit:
