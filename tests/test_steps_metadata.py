@@ -85,7 +85,15 @@ DATELINES = [
     ("May 21, 2025 April 24, 2025", "MDY", "2025-04-24"),
     ("2022-11-23T08:10+02:00", "MDY", "2022-11-23"),
     ("Posted on the 15/12/2025 at 19:00", "DMY", "2025-12-15"),
+    # Inline elements rendered with no space between them: a name, then the date.
+    ("Jane Doe3/4/2025", "MDY", "2025-03-04"),
+    ("ByJane DoeMar 5, 2025 | 6 comments", "MDY", "2025-03-05"),
+    ("April 26, 2024Updated on: October 28, 2024", "MDY", "2024-04-26"),
+    # A stated time with an offset is read on the day written, not moved to UTC.
+    ("Posted: 2025-03-04T23:30:00-05:00", "MDY", "2025-03-04"),
 ]
+# Numbers shaped like dates that are none: a numeric date repeats its separator.
+NOT_DATES = ["9.7/10", "Rating: 8.5/10 from 1,024 reviews", "1/2-2023", "Jane Doe3/4/25"]
 TITLES = [
     ("Top 10 Nutrition Trends | Scratch Culinary", "Top 10 Nutrition Trends"),
     ("Why the Sky Is Blue - Science Daily", "Why the Sky Is Blue"),
@@ -123,6 +131,12 @@ def test_published_date(line: str, order: str, iso: str) -> None:
     """Datelines in several formats and languages, numeric ones read in the configured order."""
     found, _ = published_date(line, MetadataConfig(date_order=order), ["de", "fr", "en"])
     assert found is not None and found.isoformat() == iso
+
+
+@pytest.mark.parametrize("line", NOT_DATES)
+def test_not_a_date(line: str) -> None:
+    """Scores and ranges are no datelines."""
+    assert published_date(line, MetadataConfig()) == (None, False)
 
 
 def test_updated_only_is_flagged() -> None:

@@ -18,16 +18,22 @@ MONTHS = (
     r"|września|października|listopada|grudnia|января|февраля|марта|апреля|мая|июня|июля|августа|сентября"
     r"|октября|ноября|декабря"
 )
+# Where a date may start. Inline elements written without a space between them render glued ('Yucy3/4/2025',
+# 'GiuffridaMar 5, 2025'): a numeric date with its year in four digits, or a capitalised month name, may follow a
+# letter directly.
+_GLUED_NUMERIC = r"(?:\b|(?<=[^\W\d_])(?=\d{1,2}[./-]\d{1,2}[./-]\d{4}\b))"
+_GLUED_MONTH = r"(?:\b|(?-i:(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ])))"
+# A numeric date repeats its separator ('05.01.2022', '2022/01/05'): '9.7/10' is a score, '1/2-3' no date.
 _HAS_DATE = re.compile(
-    rf"\b\d{{4}}[./-]\d{{1,2}}[./-]\d{{1,2}}(?:\b|(?=T\d))|\b\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}\b|\b({MONTHS})\.?\b[^\n]{{0,12}}\b\d{{1,4}}\b"
-    rf"|\b\d{{1,2}}\.? ({MONTHS})\b",
+    rf"\b\d{{4}}(?P<a>[./-])\d{{1,2}}(?P=a)\d{{1,2}}(?:\b|(?=T\d))|{_GLUED_NUMERIC}\d{{1,2}}(?P<b>[./-])\d{{1,2}}(?P=b)\d{{2,4}}\b"
+    rf"|{_GLUED_MONTH}({MONTHS})\.?\b[^\n]{{0,12}}\b\d{{1,4}}\b|\b\d{{1,2}}\.? ({MONTHS})\b",
     re.IGNORECASE,
 )
 _DAY = r"\d{1,2}(?:st|nd|rd|th|er|º|\.)?"
 # Whole date phrases: "Jan. 5th, 2022", "5. Januar 2022", "5 de enero de 2022", "2022/01/05", "05.01.2022".
 _PHRASE = re.compile(
-    rf"\b(?:{MONTHS})\.?\s+{_DAY},?\s+\d{{4}}\b|\b{_DAY}\s+(?:de\s+)?(?:{MONTHS})\.?,?\s+(?:de\s+)?\d{{4}}\b"
-    r"|\b\d{4}[./-]\d{1,2}[./-]\d{1,2}(?:\b|(?=T\d))|\b\d{1,2}[./-]\d{1,2}[./-]\d{4}\b",
+    rf"{_GLUED_MONTH}(?:{MONTHS})\.?\s+{_DAY},?\s+\d{{4}}\b|\b{_DAY}\s+(?:de\s+)?(?:{MONTHS})\.?,?\s+(?:de\s+)?\d{{4}}\b"
+    rf"|\b\d{{4}}(?P<a>[./-])\d{{1,2}}(?P=a)\d{{1,2}}(?:\b|(?=T\d))|{_GLUED_NUMERIC}\d{{1,2}}(?P<b>[./-])\d{{1,2}}(?P=b)\d{{4}}\b",
     re.IGNORECASE,
 )
 _ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
@@ -39,8 +45,9 @@ _PREFIX = re.compile(
 )
 
 
-# Where a line states a second date: "Published: May 1 · Updated: May 3", "May 1, 2022 Updated May 3".
-_SEGMENT = re.compile(r"\s*[|•·⋅]\s*|\s+(?=(?:last\s+)?(?:updated|modified|published|posted|aktualisiert|veröffentlicht|mis à jour|publié|actualizado|publicado|aggiornato|pubblicato)\b)", re.IGNORECASE)
+# Where a line states a second date: "Published: May 1 · Updated: May 3", "May 1, 2022 Updated May 3", also glued
+# to the first one's year ("April 26, 2024Updated on: ...", two inline elements).
+_SEGMENT = re.compile(r"\s*[|•·⋅]\s*|(?:\s+|(?<=\d))(?=(?:last\s+)?(?:updated|modified|published|posted|aktualisiert|veröffentlicht|mis à jour|publié|actualizado|publicado|aggiornato|pubblicato)\b)", re.IGNORECASE)
 _UPDATED = re.compile(r"^(?:last\s+)?(?:updated|modified|edited|revised|aktualisiert|geändert|mis à jour|modifié|actualizado|aggiornato|atualizado|bijgewerkt|zaktualizowano|обновлено)\b", re.IGNORECASE)
 
 
