@@ -203,6 +203,24 @@ def test_page_header_end_to_end() -> None:
     assert not art["text"].startswith("Why the Sky")
 
 
+# Header datelines longer than MAX_DATELINE_WORDS words: their numbers are dates and times, or a list of sections
+# follows a 'Posted on <date>'.
+LONG_DATELINES = [
+    ("Posted on June 1, 2022 June 9, 2022 in Science, Weather, Light, Physics, Atmosphere, Colour, Optics, Explainers, Nature",
+     "2022-06-01"),
+    ("Wed 1 Jun 2022 12.00 CET Last modified on Fri 3 Jun 2022 16.40 CET", "2022-06-01"),
+]
+
+
+@pytest.mark.parametrize(("line", "iso"), LONG_DATELINES)
+def test_long_header_dateline(line: str, iso: str) -> None:
+    """Such a line below the headline is its dateline, removed from the text."""
+    page = PAGE.replace("Updated June 3, 2022 | Published June 1, 2022", line)
+    art = process(Document(path="page.txt", raw=page.encode()), Context(Config()))
+    assert art["published"] == iso and art["metadata_source"]["published"]["rule"] == "header.dateline"
+    assert line not in art["text"]
+
+
 # (<title>, lines above the body, title): a short headline before a longer site name in the <title> is the repeat of
 # one of its parts nearest the body, even when the site's name also stands in the page's header or footer.
 SHORT_HEADLINES = [

@@ -75,6 +75,11 @@ def _earliest(text: str, config: MetadataConfig, languages: list[str] | None) ->
     return min(found) if found else None
 
 
+def opens_with_date(text: str) -> bool:
+    """True when the text starts with a whole date phrase ('November 25, 2024 in News')."""
+    return _PHRASE.match(text) is not None
+
+
 @per_document
 def has_date(text: str) -> bool:
     """Cheap test: does the line hold something shaped like a date?"""

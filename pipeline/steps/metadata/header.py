@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from pipeline.config import MetadataConfig
-from pipeline.steps.metadata.dates import has_date, parse_date
+from pipeline.steps.metadata.dates import has_date, opens_with_date, parse_date
 from pipeline.document import Unit
 from pipeline.steps.memo import per_document
 from pipeline.steps.metadata.fields import NOT_NAME, PAGE_WORDS, TITLE_SEP, byline_authors, explicit_byline, name_line_authors, title_heads, title_variants
@@ -38,6 +38,8 @@ MIN_TITLE_SCORE = 0.55  # Dice, plus 0.3 when a byline or dateline follows
 _READ_TIME = re.compile(r"\b\d+\s*(?:min(?:ute)?s?|mins?)\.?\s*(?:read|de\s+lecture|lesezeit|de\s+lectura)\b|\b(?:lesezeit|reading\s+time)\b", re.IGNORECASE)
 _ATTRIBUTION = re.compile(r"^[—–-]\s")  # "— Jane Doe on May 1, 2022": who said a quote
 _PUBLISHED = re.compile(r"^\W*(?:originally\s+)?(?:published|posted|publication\s+date|veröffentlicht|publié|publicado|pubblicato)\b", re.IGNORECASE)
+# "Posted on November 25, 2024 in News, Health, ...": a dateline, however long the list after its date.
+_PUBLISHED_ON = re.compile(rf"{_PUBLISHED.pattern}\s*:?\s*(?:on\s+)?", re.IGNORECASE)
 _DESK = re.compile(r"^(?:the\s+)?(?:[\w.-]+\s+)?(?:staff|team|newsdesk|news\s+desk|editors|editorial\s+team)(?:\s+\w+)?$", re.IGNORECASE)
 # By-words that are everyday words in English: far from the headline they count only on a page in their language.
 _FOREIGN_BY_LANGS = {"door": "nl", "di": "it", "av": "sv", "af": "da"}
@@ -276,5 +278,16 @@ def _label_line(unit: Unit, nwords: int, meta: MetadataConfig, languages: list[s
         unit.label, unit.rule = "byline", "header.byline"
     elif near_title and nwords <= MAX_NAME_LINE_WORDS and name_line_authors(unit.text):
         unit.label, unit.rule = "byline", "header.name_line"
-    elif nwords <= MAX_DATELINE_WORDS and parse_date(unit.text, meta, languages):
+    elif (_letter_words(unit.text) <= MAX_DATELINE_WORDS or _dated_opening(unit.text)) and parse_date(unit.text, meta, languages):
         unit.label, unit.rule = "dateline", "header.dateline"
+
+
+def _dated_opening(text: str) -> bool:
+    """True for a line opening with a publishing word and a date ('Posted on November 25, 2024 in News, Health')."""
+    found = _PUBLISHED_ON.match(text)
+    return found is not None and opens_with_date(text[found.end():])
+
+
+def _letter_words(text: str) -> int:
+    """Words with a letter: a dateline's numbers are its dates and times ('Fri 5 Dec 2025 12.00 CET'), not prose."""
+    return sum(1 for w in words(text) if has_letters(w))
