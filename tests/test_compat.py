@@ -1,6 +1,6 @@
 """Every private API the package leans on has a fallback that gives the same results: without re's parser (no rule
 pre-filter, no anchoring shortcut, no repair gate), without ftfy's tables, without py3langid's layout, without
-lightgbm.basic's C call."""
+lightgbm.basic's C call, without lleaves' compiled forests."""
 from __future__ import annotations
 
 import subprocess
@@ -13,11 +13,12 @@ import pytest
 import yaml
 from py3langid import langid
 
-from pipeline.compat import ftfy_internals, langid_internals, lightgbm_direct, re_internals
+from pipeline.compat import ftfy_internals, langid_internals, lightgbm_direct, lleaves_native, re_internals
 from pipeline.config import RepairConfig, load_config
 from pipeline.document import Document
 from pipeline.steps.classify.analysis import analyse
-from pipeline.steps.classify.line_model.rows import feature_rows
+from pipeline.steps.classify.line_model.predict import LineModel
+from pipeline.steps.classify.line_model.rows import STACK_SEPARATOR, feature_rows
 from pipeline.steps.flow import LINE_STEPS, STEPS, Context
 from pipeline.steps.classify import language
 from pipeline.steps.classify.rules import Matcher
@@ -154,3 +155,73 @@ def test_lightgbm_direct_falls_back_to_booster_predict(monkeypatch: pytest.Monke
         monkeypatch.setattr(lightgbm_direct, "_direct", lambda b, wrong=wrong: wrong)
         predict = lightgbm_direct.predictor(booster)
         assert predict.__name__ == "slow" and np.array_equal(predict(rows), booster.predict(rows, num_threads=1))
+
+
+def _tiny_model(seed: int) -> str:
+    """A LightGBM model of a few trees on random rows, as text: fast to compile."""
+    import lightgbm
+
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(300, 5))
+    data = lightgbm.Dataset(x, (x[:, 0] + rng.normal(size=300) > 0).astype(int))
+    params = {"objective": "binary", "num_leaves": 7, "verbose": -1, "seed": seed}
+    return lightgbm.train(params, data, num_boost_round=6).model_to_string()
+
+
+def test_compiled_forests_give_booster_predictions() -> None:
+    """The shipped models (both stages, text and HTML) are compiled, give Booster.predict's probabilities to 1e-12
+    and the same keep decisions at the thresholds, on seed rows, random rows and no rows."""
+    ctx = Context(load_config(None))
+    models = [m for m in (ctx.model, ctx.html_model) if m is not None]
+    boosters, mats = _model_rows()
+    parts = [part for model in models for part in model.model_text.split(STACK_SEPARATOR)]
+    thresholds = [model.threshold for model in models for _ in model.boosters]
+    assert len(parts) == len(boosters) >= 2
+    for part, booster, rows, threshold in zip(parts, boosters, mats, thresholds):
+        predict = lleaves_native.compiled(part, booster)
+        assert predict is not None
+        for m in rows:
+            got, expected = predict(m), booster.predict(m, num_threads=1) if len(m) else np.zeros(0)
+            assert np.allclose(got, expected, rtol=0, atol=lleaves_native.TOLERANCE)
+            assert np.array_equal(got >= threshold, expected >= threshold)
+
+
+def test_compiled_forest_is_cached_by_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model is compiled once into the cache folder and loaded from it after; another model gets its own file."""
+    import lightgbm
+
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path))
+    text = _tiny_model(1)
+    booster, rows = lightgbm.Booster(model_str=text), np.random.default_rng(2).normal(size=(50, 5))
+    first = lleaves_native.compiled(text, booster)
+    files = sorted((tmp_path / "lleaves").glob("*.o"))
+    assert first is not None and len(files) == 1
+    stamp = files[0].stat().st_mtime_ns
+    again = lleaves_native.compiled(text, booster)
+    assert again is not None and files[0].stat().st_mtime_ns == stamp
+    assert np.array_equal(again(rows), first(rows))
+    other = _tiny_model(3)
+    assert lleaves_native.compiled(other, lightgbm.Booster(model_str=other)) is not None
+    assert len(list((tmp_path / "lleaves").glob("*.o"))) == 2 and not list((tmp_path / "lleaves").glob("*.tmp"))
+
+
+@pytest.mark.parametrize("failure", ["not installed", "cache not writable", "disagrees", "fails"])
+def test_line_model_without_compiled_forest_is_lightgbm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        failure: str) -> None:
+    """Without lleaves, without a cache folder, or when the compiled forest disagrees or fails at the set-up check, the
+    line model predicts by LightGBM's C call (lightgbm_direct), with the same values as Booster.predict."""
+    import lightgbm
+
+    monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path))
+    if failure == "not installed":
+        monkeypatch.setitem(sys.modules, "lleaves", None)
+    elif failure == "cache not writable":
+        (tmp_path / "file").write_text("")
+        monkeypatch.setenv("PIPELINE_CACHE_DIR", str(tmp_path / "file"))
+    else:
+        wrong = (lambda m: np.zeros(len(m))) if failure == "disagrees" else (lambda m: 1 / 0)
+        monkeypatch.setattr(lleaves_native, "_caller", lambda model: wrong)
+    text = _tiny_model(4)
+    model, rows = LineModel(text, 0.5), np.random.default_rng(5).normal(size=(50, 5))
+    assert [f.__module__ for f in model.predict] == ["pipeline.compat.lightgbm_direct"]
+    assert np.array_equal(model.predict[0](rows), lightgbm.Booster(model_str=text).predict(rows, num_threads=1))

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.config import build_config, builtin_catalogue, load_config
 from pipeline.errors import BinaryInputError, ConfigError, InputError
-from pipeline.steps.limits import deadline, line_count
+from pipeline.steps.limits import deadline, deadline_paused, line_count
 from pipeline.steps.flow import Context, clean_bytes
 from pipeline.run.runner import run
 from pipeline.archive.schema import article_schema
@@ -343,6 +343,23 @@ def test_deadline_fires_again_when_its_first_error_is_swallowed() -> None:
             while time.monotonic() - started < 5:
                 pass
     assert time.monotonic() - started < 2
+
+
+def test_a_paused_deadline_lets_a_set_up_run_and_then_goes_on() -> None:
+    """A first-use set-up (the line model compiled) longer than the deadline does not fail the document; the time
+    left runs out after it, and a paused block outside any deadline arms no timer."""
+    started, set_up = time.monotonic(), []
+    with pytest.raises(InputError, match=r"took longer than limits\.max_seconds \(0\.1 s\)"):
+        with deadline(0.1, "first.txt"):
+            with deadline_paused():
+                time.sleep(0.3)
+            set_up.append(time.monotonic() - started)
+            while time.monotonic() - started < 5:
+                pass
+    assert set_up and set_up[0] >= 0.3 and time.monotonic() - started < 2
+    with deadline_paused():
+        pass
+    time.sleep(0.15)  # no timer was armed by it
 
 
 EVIL = {"classify": {"categories": {"ad": {"rules": [{"name": "evil", "kind": "pattern", "pattern": r"^(a|aa)+$"}]}}}}

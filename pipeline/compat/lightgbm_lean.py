@@ -17,19 +17,29 @@ LIGHTGBM_EXTRAS = ("pandas", "pyarrow", "sklearn", "dask", "matplotlib", "graphv
 
 
 def import_lightgbm() -> None:
-    """Imports LightGBM without its optional integrations (those not imported yet); later imports of them work.
-    A LightGBM that cannot import without one of them is imported as usual."""
-    if "lightgbm" in sys.modules:
+    """Imports LightGBM, and lleaves when installed (its front-end imports pandas too, for DataFrames), without
+    their optional integrations (those not imported yet); later imports of them work. A package that cannot import
+    without one of them is imported as usual."""
+    _import_lean("lightgbm")
+    try:
+        _import_lean("lleaves")
+    except ImportError:  # not installed: the line model runs on LightGBM alone (compat/lleaves_native.py)
+        pass
+
+
+def _import_lean(package: str) -> None:
+    """Imports `package` with LIGHTGBM_EXTRAS hidden, or as usual when it needs one of them."""
+    if package in sys.modules:
         return
     hidden = [name for name in LIGHTGBM_EXTRAS if name not in sys.modules]
     for name in hidden:
         sys.modules[name] = None  # type: ignore[assignment]  # `import name` raises ImportError, as if not installed
     try:
-        importlib.import_module("lightgbm")
+        importlib.import_module(package)
     except ImportError:  # the fallback: forget the half-imported package and import it with everything
-        for name in [m for m in sys.modules if m == "lightgbm" or m.startswith("lightgbm.")]:
+        for name in [m for m in sys.modules if m == package or m.startswith(f"{package}.")]:
             del sys.modules[name]
     finally:
         for name in hidden:
             del sys.modules[name]
-    importlib.import_module("lightgbm")
+    importlib.import_module(package)

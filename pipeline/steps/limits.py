@@ -73,3 +73,18 @@ def document_limits(raw: bytes, path: str, limits: LimitsConfig) -> Iterator[Non
         if exc.path:
             raise
         raise InputError(path, exc.reason) from None
+
+
+@contextmanager
+def deadline_paused() -> Iterator[None]:
+    """Stops the clock of a running deadline in the block: a one-off set-up (a model compiled on first use, about 10 s
+    once per machine) is no document's work, and must not make the first document of a run time out."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+    remaining, interval = signal.setitimer(signal.ITIMER_REAL, 0)
+    try:
+        yield
+    finally:
+        if remaining:  # a deadline was running: it goes on with the time it had left
+            signal.setitimer(signal.ITIMER_REAL, remaining, interval)

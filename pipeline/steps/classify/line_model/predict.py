@@ -9,11 +9,13 @@ from typing import Any
 import numpy as np
 
 from pipeline.compat.lightgbm_direct import predictor
+from pipeline.compat.lleaves_native import compiled
 from pipeline.document import Unit
 from pipeline.errors import ConfigError
 from pipeline.steps.classify.analysis import Analysis
 from pipeline.steps.classify.line_model.dom_rows import dom_stack_rows
 from pipeline.steps.classify.line_model.rows import STACK_SEPARATOR, feature_rows, stack_rows
+from pipeline.steps.limits import deadline_paused
 
 MODEL_FILE = "lines.txt"
 HTML_MODEL_FILE = "html_lines.txt"  # the HTML line model: the same text features plus dom_rows.DOM_FEATURES
@@ -48,9 +50,12 @@ class LineModel:
 
     @property
     def predict(self) -> list[Any]:
-        """Each stage's `rows -> probabilities` (its booster's predict, called without its per-call set-up)."""
+        """Each stage's `rows -> probabilities`: its forest compiled to native code, else its booster's predict called
+        without its per-call set-up."""
         if self._predict is None:
-            self._predict = [predictor(booster) for booster in self.boosters]
+            parts = self.model_text.split(STACK_SEPARATOR)
+            with deadline_paused():  # set up within the first document's deadline, but not its work
+                self._predict = [compiled(part, b) or predictor(b) for part, b in zip(parts, self.boosters)]
         return self._predict
 
     @property
