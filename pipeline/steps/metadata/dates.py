@@ -138,6 +138,17 @@ def common_date(text: str) -> datetime | None:
         return None
 
 
+# A whole "June 10", "Nov. 19" or "5 May" (English month names): no year, so dateparser returns None for it whenever
+# the year is a required part; about 0.5 ms a call saved (tests/test_steps_metadata_dates.py).
+_EN_YEARLESS = re.compile(r"([A-Za-z]+)\.? [0-9]{1,2}|[0-9]{1,2} ([A-Za-z]+)\.?")
+
+
+def yearless(text: str) -> bool:
+    """True for a whole "June 10", "Nov. 19" or "5 May": an English month name and one or two digits, no year."""
+    found = _EN_YEARLESS.fullmatch(text)
+    return found is not None and (found[1] or found[2]).lower() in _EN_MONTHS
+
+
 def _parse(text: str, languages: list[str] | None, settings: dict) -> datetime | None:
     """dateparser.parse restricted to `languages` that dateparser knows."""
     known = [lang for lang in languages or [] if lang in _dateparser_languages()] or ["en"]
@@ -145,6 +156,8 @@ def _parse(text: str, languages: list[str] | None, settings: dict) -> datetime |
         found = common_date(text)
         if found is not None:
             return found
+        if "year" in settings["REQUIRE_PARTS"] and yearless(text):
+            return None
     import dateparser  # here: its import and data take a second, and most documents never need it
 
     return dateparser.parse(text, languages=known, settings=settings)
