@@ -79,6 +79,13 @@ def _phrases() -> list[str]:
     return sorted(out)
 
 
+@pytest.mark.parametrize("line", ["_ _ _ _ _ _ _ Advertisement", "Advertisement _ _ _ _ _ _ _", "__Sponsored content__",
+                                  "Sponsored content " + "and more words " * 3, "• Advertisement •"])
+def test_matcher_agrees_where_underscores_pad_a_phrase(line: str) -> None:
+    """Underscores are word characters that normalise trims: a line of many words can still be an exact phrase."""
+    _agrees(line)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(_phrases()), st.text(max_size=5)), max_size=5),
        st.sampled_from(["", " ", "• ", "» ", "- ", "  "]), st.sampled_from(["", ".", " »", ":", "!"]))

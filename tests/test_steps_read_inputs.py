@@ -312,3 +312,24 @@ def test_archive_paths_of_each_kind(inputs: list[str], expected: list[str]) -> N
     from pipeline.archive.paths import output_paths
 
     assert [output_paths(inputs)[rel] for rel in inputs] == expected
+
+
+_PAGE = "<html><head><title>T – é</title></head><body><h1>Head “line”</h1><p>One\xa0two</p><p>Three</p></body></html>"
+
+
+@pytest.mark.parametrize("raw", [
+    _PAGE.encode("utf-8"), b"\xef\xbb\xbf" + _PAGE.encode("utf-8"), _PAGE.replace("</p>", "</p>\r\n").encode("utf-8"),
+    _PAGE.encode("utf-8").replace(b"One", b"O\x00ne"), _PAGE.encode("utf-8").replace(b"Three", b"Th\xffree"),
+    _PAGE.replace("<head>", '<head><meta charset="windows-1252">').encode("cp1252"), "<p>\ufffd ok</p>".encode("utf-8"),
+])
+def test_html_read_from_its_own_bytes_reads_as_from_its_text(raw: bytes) -> None:
+    """A page whose bytes are its decoded text's UTF-8 is parsed from them: the same record as parsing the text."""
+    from pipeline.steps.read.inputs import _page_decoded
+    from pipeline.steps.read.markup import html_page
+
+    config = load_config(None)
+    found = records("page.html", raw, config)[0]
+    text, _ = _page_decoded(raw, "page.html", config)
+    body, given, page = html_page(text)
+    assert (found.text, found.given) == (body, given) and found.dom is not None and page is not None
+    assert (found.dom.blocks, found.dom.line_block, found.dom.totals.tolist()) == (page.blocks, page.line_block, page.totals.tolist())

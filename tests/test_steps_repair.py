@@ -40,6 +40,8 @@ CASES = {
     "ligatures and width": "ﬁne ﬂow ＬＯＵＤ　ｎｏｉｓｅ ｶﾀｶﾅ",
     "nbsp mojibake": "20Â\xa0km and Ã©t and caf\xc3\xa9".encode("latin-1").decode("latin-1"),
     "trailing newline": CURLY + "\n",
+    "typography of the detector, no mojibake": "© 2024 Site • All rights “reserved”\nÜber uns – Kontakt „Zitat“\n€ 5,00 ™",
+    "typography beside mojibake": "„Zitat“ © 2024\n" + _utf8_as("“Zitat” © 2024", "cp1252") + "\n• Über uns",
 }
 
 CONFIGS = {
@@ -78,9 +80,11 @@ def test_gate_is_derived_from_this_ftfy() -> None:
     assert "’" not in chars and "—" not in chars  # the commonest typography stays outside the gate
 
 
-@pytest.mark.parametrize("text", [CLEAN, "It’s done — she said… Café, naïve, Zürich, São Paulo, Ελλάδα, 東京。\n" * 3])
+@pytest.mark.parametrize("text", [CLEAN, "It’s done — she said… Café, naïve, Zürich, São Paulo, Ελλάδα, 東京。\n" * 3,
+                                  CASES["typography of the detector, no mojibake"], "Q&A with AT&T\nR&D"])
 def test_clean_text_skips_ftfy(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Clean text, with apostrophes, dashes and accents, never reaches ftfy."""
+    """Clean text, with apostrophes, dashes, accents, typography the mojibake detector knows and bare '&', never
+    reaches ftfy."""
     monkeypatch.setattr(repair.ftfy, "fix_text", lambda *a, **k: pytest.fail("ftfy was called"))
     assert fix_text(text, RepairConfig()) == text
 

@@ -103,12 +103,24 @@ def mojibake_chars() -> frozenset[str] | None:
 @lru_cache(maxsize=8)
 def trigger_re(config: RepairConfig) -> re.Pattern[str] | None:
     """One character class of everything any configured ftfy fix acts on; None when no safe gate exists."""
-    chars: set[str] = {"&", "<"}  # html entities (see below); '<' switches 'auto' unescaping off for later lines
+    if config.fix_encoding and mojibake_chars() is None:
+        return None
+    rest = _other_chars(config)
+    return None if rest is None else _gate(rest | (mojibake_chars() or frozenset() if config.fix_encoding else frozenset()))
+
+
+@lru_cache(maxsize=8)
+def other_re(config: RepairConfig) -> re.Pattern[str] | None:
+    """The trigger without the mojibake detector's characters: what the fixes other than the encoding fix act on."""
+    rest = _other_chars(config)
+    return None if rest is None else _gate(rest)
+
+
+def _other_chars(config: RepairConfig) -> frozenset[str] | None:
+    """The characters the configured fixes act on, the encoding fix's mojibake detector left out; None when unknown."""
+    chars: set[str] = {"&", "<"}  # html entities (see _gate); '<' switches 'auto' unescaping off for later lines
     if config.fix_encoding:
-        moji = mojibake_chars()
-        if moji is None:
-            return None
-        chars |= moji | set(map(chr, range(0x80, 0xA0)))
+        chars |= set(map(chr, range(0x80, 0xA0)))  # C1 controls (fix_c1_controls)
     chars |= set("\r\u2028\u2029\x85\x1b")  # line breaks, terminal escapes
     for enabled, table in ((config.remove_control, "CONTROL_CHARS"), (config.fix_latin_ligatures, "LIGATURES"),
                            (config.fix_character_width, "WIDTH_MAP")):
@@ -119,9 +131,14 @@ def trigger_re(config: RepairConfig) -> re.Pattern[str] | None:
             chars |= found
     if config.uncurl_quotes:
         chars |= set("ʼ\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f")
+    return frozenset(chars)
+
+
+def _gate(chars: frozenset[str]) -> re.Pattern[str]:
+    """A search for any of `chars` or a surrogate; an '&' counts only where it opens what ftfy unescapes
+    (chardata.HTML_ENTITY_RE, `&#?[0-9A-Za-z]{1,24};`): a bare '&' ('Q&A', 'AT&T') is common on web pages."""
     body = "".join(sorted(re.escape(ch) for ch in chars))
-    # An '&' counts only where it opens what ftfy unescapes (chardata.HTML_ENTITY_RE, `&#?[0-9A-Za-z]{1,24};`): a
-    # bare '&' ('Q&A', 'AT&T') is common on web pages. The class comes first so that re scans for its characters.
+    # The class comes first so that re scans for its characters.
     return re.compile(f"[{body}\ud800-\udfff](?:(?<=&)(?=#?[0-9A-Za-z]{{1,24}};)|(?<!&))")
 
 
@@ -130,6 +147,20 @@ def _clean_line(line: str, trigger: re.Pattern[str], form: str | None) -> bool:
     if trigger.search(line) is not None:
         return False
     return form is None or line.isascii() or unicodedata.is_normalized(form, line)
+
+
+def _clean_segment(segment: str, trigger: re.Pattern[str], other: re.Pattern[str] | None, form: str | None) -> bool:
+    """True when ftfy leaves this line alone (`segment`: the line as ftfy's fix_text cuts it, its newline kept).
+
+    A line whose only trigger characters are the mojibake detector's is left alone when the detector finds nothing in
+    it: ftfy's encoding fix starts with that same test (`is_bad`), and no other fix acts on those characters."""
+    line = segment[:-1] if segment.endswith("\n") else segment
+    if trigger.search(line) is None:
+        return form is None or line.isascii() or unicodedata.is_normalized(form, line)
+    badness = ftfy_internals.badness_pattern()
+    if other is None or badness is None or other.search(line) is not None or badness.search(segment) is not None:
+        return False
+    return form is None or unicodedata.is_normalized(form, line)
 
 
 def fix_text(text: str, config: RepairConfig) -> str:
@@ -143,17 +174,18 @@ def fix_text(text: str, config: RepairConfig) -> str:
     lines = text.split("\n")
     if max(map(len, lines)) >= fixer.max_decode_length:
         return ftfy.fix_text(text, fixer)
-    return _fix_lines(lines, trigger, fixer, config.normalization)
+    return _fix_lines(lines, trigger, other_re(config) if config.fix_encoding else None, fixer, config.normalization)
 
 
-def _fix_lines(lines: list[str], trigger: re.Pattern[str], fixer: ftfy.TextFixerConfig, form: str | None) -> str:
+def _fix_lines(lines: list[str], trigger: re.Pattern[str], other: re.Pattern[str] | None, fixer: ftfy.TextFixerConfig,
+               form: str | None) -> str:
     """Runs of lines that need fixing go to ftfy, with the 'auto' HTML state ftfy would have reached."""
     out: list[str] = []
     dirty: list[str] = []
     seen_tag = False
     for i, line in enumerate(lines):
         segment = line + "\n" if i < len(lines) - 1 else line
-        if _clean_line(line, trigger, form):
+        if _clean_segment(segment, trigger, other, form):
             if dirty:
                 out.append(ftfy.fix_text("".join(dirty), _state(fixer, seen_tag)))
                 seen_tag = seen_tag or any("<" in s for s in dirty)
@@ -200,10 +232,9 @@ def _repair_once(text: str, config: RepairConfig) -> str:
         text = _ZERO_WIDTH.sub("", text)
     if config.remove_control:
         text = _CONTROL.sub("", text)
-    lines = text.split("\n")
     if config.collapse_spaces:
-        lines = [_MULTI_SPACE.sub(" ", line) for line in lines]
-    return "\n".join(line.strip() for line in lines)
+        text = _MULTI_SPACE.sub(" ", text)  # the runs are of spaces only: none spans a newline, so line by line is the same
+    return "\n".join(line.strip() for line in text.split("\n"))
 
 
 def repair(doc: Document, config: RepairConfig) -> Document:

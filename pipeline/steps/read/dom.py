@@ -87,15 +87,16 @@ def token_mask(value: str) -> int:
     return found
 
 
-def parse(html: str) -> Any:
+def parse(html: str, data: bytes | None = None) -> Any:
     """The lxml tree of a page or fragment, None when it holds no element; a page nested deeper than libxml2 parses
-    (2,048 levels with huge_tree: it drops the rest of the page) is flattened first (deep_html).
+    (2,048 levels with huge_tree: it drops the rest of the page) is flattened first (deep_html). `data`: `html`
+    encoded as UTF-8, when the caller has those bytes (a page's own, decoded as they were): no second encoding.
 
     lxml.etree's parser, not lxml.html's: the same libxml2 parse, but lxml.html looks up a Python element class for
     every element the walk touches, which cost 40% of a bare walk over the tree."""
     parser = etree.HTMLParser(encoding="utf-8", huge_tree=True)
     try:
-        tree = etree.fromstring(html.encode("utf-8"), parser)
+        tree = etree.fromstring(html.encode("utf-8") if data is None else data, parser)
         if too_deep(parser.error_log):
             tree = etree.fromstring(flatten(html).encode("utf-8"), etree.HTMLParser(encoding="utf-8", huge_tree=True))
     except (etree.ParserError, ValueError):

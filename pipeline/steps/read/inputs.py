@@ -114,7 +114,10 @@ def _page_decoded(raw: bytes, rel: str, config: Config) -> tuple[str, str]:
 def _html(raw: bytes, rel: str, config: Config) -> list[Record]:
     """An HTML page: one line per block element; its meta tags as given metadata."""
     text, encoding = _page_decoded(raw, rel, config)
-    body, given, page = html_page(text)
+    # Strict UTF-8 with nothing changed (no NUL dropped, no CR replaced; the fallback's replacements put U+FFFD in):
+    # the page's own bytes are the text's UTF-8, which the parser reads.
+    same = encoding == "utf-8" and b"\x00" not in raw and b"\r" not in raw and "\ufffd" not in text
+    body, given, page = html_page(text, raw if same else None)
     return [Record(raw=raw, text=body, encoding=encoding, given=given, dom=page)]
 
 

@@ -103,9 +103,10 @@ def html_dom(html: str) -> tuple[str, DomPage | None]:
     return dom.text(page), page
 
 
-def html_page(html: str) -> tuple[str, dict[str, list[Given]], DomPage | None]:
-    """A page's visible text, the metadata it states (the <title> is metadata: a browser does not show it), its DOM."""
-    tree = dom.parse(html)
+def html_page(html: str, data: bytes | None = None) -> tuple[str, dict[str, list[Given]], DomPage | None]:
+    """A page's visible text, the metadata it states (the <title> is metadata: a browser does not show it), its DOM;
+    `data` is `html` as UTF-8 bytes when the caller has them (dom.parse)."""
+    tree = dom.parse(html, data)
     if tree is None:
         return "", {}, None
     marked: list[Any] = []

@@ -14,6 +14,7 @@ from pipeline.config import Category, Rule
 from pipeline.errors import InputError
 from pipeline.steps.memo import per_document
 from pipeline.steps.text import normalise
+from pipeline.steps.text import words as line_words
 from pipeline.steps.classify.rules.literals import Gate, LiteralFilter, gate, ignorecase_fold, required, required_away_from_start
 
 
@@ -158,6 +159,7 @@ class _Plan:
     prefiltered: bool
     gated: bool  # some rule has a gate
     digits: bool  # some gate asks for a digit
+    needs_norm: bool  # some rule compares the normalised line
 
 
 _DIGIT = re.compile(r"\d")
@@ -211,6 +213,9 @@ class Matcher:
         self._filter = LiteralFilter(needed)
         self._looped = [r for r in self._rules if r.index not in looked_up]
         self._needs_norm = any(r.needs_norm for r in self._rules)
+        # A line's normalised form has its words (when it holds no '_', a word character normalise may trim): a line
+        # of more words than every exact phrase cannot be one, and its normalised form is needed only by such rules.
+        self._exact_words = max((len(line_words(p)) for p in self._exact), default=-1)
         # Lines longer than every max_words see the same rules: their plans share one key.
         self._longest = max((r.max_words for r in self._rules if r.max_words is not None), default=0) + 1
         self._plans: dict[int, _Plan] = {}
@@ -223,14 +228,18 @@ class Matcher:
             unfiltered = tuple(r for r in rules if not r.prefiltered or r.at_start)
             plan = self._plans[words] = _Plan(rules, unfiltered, {r.index: r for r in rules if r.prefiltered and not r.at_start},
                                               any(r.prefiltered for r in rules), any(r.gate for r in rules),
-                                              any(r.gate and r.gate[1] for r in rules))
+                                              any(r.gate and r.gate[1] for r in rules), any(r.needs_norm for r in rules))
         return plan
 
     def match(self, text: str, words: int) -> Match | None:
         """The first rule that fires on `text` (a line of `words` words), or None."""
         plan = self._plan(min(words, self._longest))
-        norm = normalise(text) if self._needs_norm else ""
-        hit = self._exact.get(norm, len(self._rules))
+        if plan.needs_norm or (self._needs_norm and (words <= self._exact_words or "_" in text
+                                                      or len(line_words(text)) <= self._exact_words)):
+            norm = normalise(text)
+            hit = self._exact.get(norm, len(self._rules))
+        else:  # too many words for any exact phrase, and no looped rule reads the normalised form
+            norm, hit = "", len(self._rules)
         rules = plan.unfiltered
         candidates: set[int] = set()
         folded = ignorecase_fold(text) if plan.prefiltered or plan.gated else ""
