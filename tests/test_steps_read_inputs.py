@@ -123,13 +123,17 @@ def test_html_metadata(case: str, head: str, expected: dict[str, tuple[Any, str 
 LD_DATE = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Storm hits the coast", "datePublished": "2024-03-04"}</script>'
 # (case, <head> extras, the line under the <h1>, (published, rule)): the dateline under the headline beats the
 # stated dates that are often the page record's own (JSON-LD, other meta names), not Open Graph's published time,
-# and an 'updated' dateline beats none of them.
+# and an 'updated' dateline beats JSON-LD's datePublished only.
 HEADER_DATES = [
     ("dateline over JSON-LD", LD_DATE, "March 10, 2024", ("2024-03-10", "header.dateline")),
     ("dateline over meta date", '<meta name="date" content="2024-03-03">', "March 10, 2024", ("2024-03-10", "header.dateline")),
     ("article:published_time over dateline", '<meta property="article:published_time" content="2024-03-05T10:00:00Z">',
      "March 10, 2024", ("2024-03-05", "html.meta:article:published_time")),
-    ("JSON-LD over an updated dateline", LD_DATE, "Updated March 10, 2024", ("2024-03-04", "html.json-ld:datePublished")),
+    ("updated dateline over JSON-LD", LD_DATE, "Updated March 10, 2024", ("2024-03-10", "header.dateline")),
+    ("meta date over an updated dateline", '<meta name="date" content="2024-03-03">', "Updated March 10, 2024",
+     ("2024-03-03", "html.meta:date")),
+    ("article:published_time over an updated dateline", '<meta property="article:published_time" content="2024-03-05T10:00:00Z">',
+     "Updated March 10, 2024", ("2024-03-05", "html.meta:article:published_time")),
     ("JSON-LD without a dateline", LD_DATE, "By Jane Doe", ("2024-03-04", "html.json-ld:datePublished")),
 ]
 

@@ -24,7 +24,8 @@ def apply_given(doc: Document, config: MetadataConfig) -> Document:
             value = NORMALISE[key](stated.value, config)
             if value in (None, "", []):
                 continue  # e.g. a relative canonical link: the next candidate may do
-            if key == "published" and header_date and not stated.rule.startswith(OVER_HEADER_DATE):
+            if key == "published" and header_date and not stated.rule.startswith(OVER_HEADER_DATE) \
+                    and (header_date == "dateline" or stated.rule.startswith(UNDER_UPDATED_DATELINE)):
                 break  # the page's own dateline under its headline
             if stated.strong or not doc.meta.get(key):
                 doc.meta[key] = clean_title(value) if key == "title" and not stated.strong else value  # type: ignore[arg-type]
@@ -41,16 +42,23 @@ HEADER_DATE_RULES = frozenset({"header.dateline", "header.byline", "header.name_
 # the 15 where the two disagree). JSON-LD's datePublished, the other meta names, itemprop and <time> yield to it
 # (JSON-LD's right in 6 of 22): they are often the page record's creation date, not the article's.
 OVER_HEADER_DATE = ("html.meta:article:published_time", "html.meta:og:published_time", "json:", "markdown.")
+# Stated dates that yield to the header's 'Updated' dateline too, when it is the only date the header states: JSON-LD's
+# datePublished (on wcxb's train pages where the two disagree the gold is the visible 'Updated' date 8 times of 9; it
+# is Open Graph's published time 11 of 13).
+UNDER_UPDATED_DATELINE = ("html.json-ld:datePublished",)
 
 
-def _header_date(doc: Document, config: MetadataConfig) -> bool:
-    """True when the text's published date is a dateline of the article's header block, not an 'updated' one."""
+def _header_date(doc: Document, config: MetadataConfig) -> str | None:
+    """'dateline' when the text's published date is a dateline of the article's header block, 'updated' when it is an
+    'Updated' one, else None."""
     source = doc.meta_source.get("published")
     if not doc.meta.get("published") or not source or source.get("rule") not in HEADER_DATE_RULES:
-        return False
+        return None
     unit = next((u for u in doc.units if u.line == source.get("line")), None)
+    if unit is None:
+        return None
     languages = [doc.language, "en"] if doc.language and doc.language != "en" else ["en"]
-    return unit is not None and not published_date(unit.text, config, languages)[1]
+    return "updated" if published_date(unit.text, config, languages)[1] else "dateline"
 
 
 def site(url: str) -> str | None:
