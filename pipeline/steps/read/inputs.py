@@ -20,6 +20,7 @@ from pipeline.config import Config, JsonKeys
 from pipeline.document import DomPage
 from pipeline.errors import BinaryInputError, InputError
 from pipeline.steps.limits import document_limits
+from pipeline.steps.read.binary import signature
 from pipeline.steps.read.decode import decode, normalise_newlines
 from pipeline.steps.read.markup import front_matter, html_dom, html_page, markdown_text
 from pipeline.steps.read.records import Given, Record
@@ -100,7 +101,9 @@ def _page_decoded(raw: bytes, rel: str, config: Config) -> tuple[str, str]:
     declared = _CHARSET.search(raw[:4096])
     if declared and not raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         try:
-            raw.decode("utf-8")
+            text = raw.decode("utf-8")
+            if b"\x00" not in raw and signature(raw) is None:  # what decode() would return: no second decoding
+                return normalise_newlines(text), "utf-8"
         except UnicodeDecodeError:
             label = declared.group(1).decode("ascii").lower()
             codec = _WHATWG.get(label, label)
