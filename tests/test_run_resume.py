@@ -20,6 +20,7 @@ from pipeline.errors import UsageError
 from pipeline.run import keys as state
 from pipeline.archive.paths import output_paths
 from pipeline.run.runner import run
+from pipeline.archive.output import WRITE_THREADS
 from pipeline.archive.paths import JOURNAL_FILE, STATE_FILE
 from pipeline.run.state import locked
 from pipeline.run.state import dump
@@ -89,7 +90,9 @@ def test_killed_runs_resume_to_the_uninterrupted_archive(tmp_path: Path) -> None
     assert pipeline_run(root, out).wait() == 0
     assert snapshot(out) == expected
     skipped = json.loads((out / "run.jsonl").read_text(encoding="utf-8"))["skipped"]
-    assert skipped >= total - 1  # each article is journaled as it is written, so almost nothing was redone
+    # Each article is journaled once its file is in place, so almost nothing was redone: at most the files the
+    # writer threads had just put in place when the last kill came (a loaded machine delays their rows).
+    assert skipped >= total - WRITE_THREADS
     assert not (out / JOURNAL_FILE).exists()
 
 
