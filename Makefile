@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 $(BIN)/pipeline: pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/pip install --quiet -e '.[test,bench,native]'
 	touch $(BIN)/pipeline
 
 run: $(BIN)/pipeline
