@@ -43,6 +43,11 @@ def blocks(html: str) -> list[dom.DomBlock]:
     ("<div>x<!-- hidden note -->y<script>var z = '<p>no</p>';</script>w</div>", ["xyw"]),
     ("<ul><li>first</li><li>second</li></ul><select><option>Menu</option></select>", ["first", "second"]),
     ("<p>  spaced\n\t out  </p>", ["spaced out"]),
+    # What follows </html> is shown by a browser (libxml2 alone drops it).
+    ("<html><body><p>a</p></body></html><div><p>b</p></div>", ["a", "b"]),
+    # A control's label is no text, but a stray <button> left open holds the page's paragraphs.
+    ("<button>Menu</button><p>x</p>", ["x"]),
+    ("<div><button><div>Menu</button><p>story</p></div><p>more</p>", ["Menu", "story", "more"]),
 ])
 def test_blocks_in_order(html: str, texts: list[str]) -> None:
     assert [b.text for b in blocks(html)] == texts

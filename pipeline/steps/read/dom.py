@@ -87,18 +87,24 @@ def token_mask(value: str) -> int:
     return found
 
 
+_DOC_END = re.compile(rb"</(?:body|html)\s*>", re.IGNORECASE)
+
+
 def parse(html: str, data: bytes | None = None) -> Any:
     """The lxml tree of a page or fragment, None when it holds no element; a page nested deeper than libxml2 parses
     (2,048 levels with huge_tree: it drops the rest of the page) is flattened first (deep_html). `data`: `html`
     encoded as UTF-8, when the caller has those bytes (a page's own, decoded as they were): no second encoding.
 
     lxml.etree's parser, not lxml.html's: the same libxml2 parse, but lxml.html looks up a Python element class for
-    every element the walk touches, which cost 40% of a bare walk over the tree."""
+    every element the walk touches, which cost 40% of a bare walk over the tree. The </body> and </html> end tags are
+    dropped first: libxml2 drops what follows </html> (a page's article pasted there), a browser shows it."""
+    source = _DOC_END.sub(b"", html.encode("utf-8") if data is None else data)
     parser = etree.HTMLParser(encoding="utf-8", huge_tree=True)
     try:
-        tree = etree.fromstring(html.encode("utf-8") if data is None else data, parser)
+        tree = etree.fromstring(source, parser)
         if too_deep(parser.error_log):
-            tree = etree.fromstring(flatten(html).encode("utf-8"), etree.HTMLParser(encoding="utf-8", huge_tree=True))
+            tree = etree.fromstring(_DOC_END.sub(b"", flatten(html).encode("utf-8")),
+                                    etree.HTMLParser(encoding="utf-8", huge_tree=True))
     except (etree.ParserError, ValueError):
         return None
     return tree  # None for a document with no element (lxml.html raised ParserError 'Document is empty')
@@ -111,6 +117,8 @@ _ROOT = ("", "body", 0, 0, 0, False, False, 0, 0, 0, 0)
 MARKUP = ("itemprop", "rel", "datetime")
 _WATCHED = frozenset(("class", "id", "role", "style", "hidden", "aria-hidden", *MARKUP))
 _MARKED = etree.XPath("descendant-or-self::*[" + " or ".join(f"@{name}" for name in MARKUP) + "]")
+# A <button> holding paragraphs is no control: a stray one left open (<button><div></button>) holds the rest of the page.
+_PROSE = etree.XPath("boolean(descendant::p)")
 
 
 def walk(root: Any, marked: list[Any] | None = None) -> DomPage:
@@ -134,7 +142,7 @@ def walk(root: Any, marked: list[Any] | None = None) -> DomPage:
             tag = el.tag
             if tag.__class__ is not str:
                 tag = ""
-            if tag in SKIP:
+            if tag in SKIP and not (tag == "button" and _PROSE(el)):
                 walker.skip_subtree()
                 if marked is not None:  # the <head>'s microdata (<meta itemprop=...>) is metadata too
                     if len(el):
