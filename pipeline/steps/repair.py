@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 
 import ftfy
 
@@ -174,7 +176,36 @@ def fix_text(text: str, config: RepairConfig) -> str:
     lines = text.split("\n")
     if max(map(len, lines)) >= fixer.max_decode_length:
         return ftfy.fix_text(text, fixer)
-    return _fix_lines(lines, trigger, other_re(config) if config.fix_encoding else None, fixer, config.normalization)
+    other = other_re(config) if config.fix_encoding else None
+    form = config.normalization
+    if form is None or text.isascii() or unicodedata.is_normalized(form, text):
+        return _fix_suspects(text, lines, trigger, other, fixer, form)
+    return _fix_lines(lines, trigger, other, fixer, form)
+
+
+def _fix_suspects(text: str, lines: list[str], trigger: re.Pattern[str], other: re.Pattern[str] | None,
+                  fixer: ftfy.TextFixerConfig, form: str | None) -> str:
+    """`_fix_lines` for a text already in its normal form, which every line then is (a newline never composes nor
+    reorders): only the lines the trigger finds in the whole text can need ftfy, the stretches between pass as they are."""
+    starts = [0, *accumulate(len(line) + 1 for line in lines)]  # line i is text[starts[i]:starts[i + 1]], newline kept
+    # The trigger matches no newline and looks no further than an entity's ';': a match in the text is one in its line.
+    suspects = sorted({bisect_right(starts, found.start()) - 1 for found in trigger.finditer(text)})
+    dirty = [i for i in suspects if not _clean_segment(text[starts[i]:starts[i + 1]], trigger, other, form)]
+    if not dirty:
+        return text
+    out: list[str] = []
+    done, seen_tag, k = 0, False, 0
+    while k < len(dirty):
+        first = last = dirty[k]
+        while k + 1 < len(dirty) and dirty[k + 1] == last + 1:  # a run of adjacent dirty lines goes to ftfy at once
+            k, last = k + 1, last + 1
+        out.append(text[starts[done]:starts[first]])
+        run = text[starts[first]:starts[last + 1]]
+        out.append(ftfy.fix_text(run, _state(fixer, seen_tag)))
+        seen_tag = seen_tag or "<" in run
+        done, k = last + 1, k + 1
+    out.append(text[starts[done]:])
+    return "".join(out)
 
 
 def _fix_lines(lines: list[str], trigger: re.Pattern[str], other: re.Pattern[str] | None, fixer: ftfy.TextFixerConfig,
