@@ -105,6 +105,10 @@ SYNTHETIC = {
     "edges": "a\n\nA_b c_D __init__ 3rd\n\n\ud800 lone surrogate\n\nemoji 🎉 PARTY 🎉 Time\n\n- \n\n*",
     "repeats": "The mayor said the bridge will reopen next week.\n\nSee also: the bridge will reopen next week\n\n"
                "The mayor said the bridge will reopen next week.\n\nBridge will\n\nNEXT\nWEEK\nTEASER\n",
+    # Over 2**16 symbols in the page (the packed counts' top lane wraps past 2**64), and a line of over 2**16 characters
+    # (counted class by class).
+    "many symbols": "\n\n".join(f"Ab {i}, (x) -- ¡Ok! ---- ** #### :: ;; ?? ..." for i in range(3000)),
+    "long line": "Intro line.\n\n" + "Éa 12 ;; Abcdefghijklmnopqrstuvwxyz. " * 2500 + "\n\nPhoto: Reuters\n",
 }
 
 

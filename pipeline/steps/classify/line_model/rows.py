@@ -75,6 +75,22 @@ class _CharClasses:
 _CHARS = _CharClasses()
 
 
+def _packed_tables() -> tuple[tuple[np.ndarray, int], ...]:
+    """The counted classes of a character, from its bits, `\b` before it (bit 8) and whether it is a space (bit 9),
+    packed in 16-bit lanes of two uint64 tables: digits, upper initials, word starts and symbols; letters, alpha and
+    upper-case alpha. A line's lane sums are its counts while it is shorter than 2**16 characters."""
+    key = np.arange(1 << 10)
+    bits, boundary, space = key & 0xFF, (key >> 8) & 1 == 1, (key >> 9) & 1 == 1
+    digit, word, alnum, alpha, upper, initial, letter = ((bits & bit) > 0 for bit, _ in _CLASS_TESTS)
+    flags = [digit, initial & boundary, word & boundary, ~alnum & ~space, letter, alpha, alpha & upper]
+    pack = lambda group: np.bitwise_or.reduce([f.astype(np.uint64) << np.uint64(_LANE * k) for k, f in enumerate(group)])
+    return (pack(flags[:4]), 4), (pack(flags[4:]), 3)
+
+
+_LANE = 16
+_PACKED = _packed_tables()
+
+
 def _line_counts(texts: list[str]) -> dict[str, np.ndarray]:
     """Per-line counts of character classes and patterns, over the document's lines joined by newlines at once.
 
@@ -86,12 +102,22 @@ def _line_counts(texts: list[str]) -> dict[str, np.ndarray]:
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     bits = _CHARS.of(codes)
-    digit, word, alnum, alpha, upper, initial, letter = ((bits & bit) > 0 for bit, _ in _CLASS_TESTS)
+    word = (bits & _IS_WORD) > 0
     boundary = word != np.concatenate(([False], word[:-1]))  # `\b` before each character
-    flags = np.stack([digit, initial & boundary, word & boundary, ~alnum & (codes != 32), letter, alpha, alpha & upper])
-    cum = np.zeros((len(flags), len(codes) + 1), dtype=np.int32)
-    np.cumsum(flags, axis=1, out=cum[:, 1:])
-    counts = cum[:, starts + lengths] - cum[:, starts]
+    if len(lengths) and lengths.max() >= 1 << _LANE:  # a count might not fit its lane
+        digit, word, alnum, alpha, upper, initial, letter = ((bits & bit) > 0 for bit, _ in _CLASS_TESTS)
+        flags = np.stack([digit, initial & boundary, word & boundary, ~alnum & (codes != 32), letter, alpha, alpha & upper])
+        cum = np.zeros((len(flags), len(codes) + 1), dtype=np.int32)
+        np.cumsum(flags, axis=1, out=cum[:, 1:])
+        counts = list(cum[:, starts + lengths] - cum[:, starts])
+    else:
+        key = bits.astype(np.intp) | (boundary.astype(np.intp) << 8) | ((codes == 32).astype(np.intp) << 9)
+        counts = []
+        for table, lanes in _PACKED:  # a cumulative sum of four lanes at once: 3x fewer additions than one per class
+            cum = np.zeros(len(codes) + 1, dtype=np.uint64)
+            np.cumsum(table[key], out=cum[1:])  # wraps past 2**64, which the differences undo
+            total = cum[starts + lengths] - cum[starts]
+            counts += [((total >> np.uint64(_LANE * k)) & np.uint64((1 << _LANE) - 1)).astype(np.int64) for k in range(lanes)]
     names = ("digits", "upper_initials", "word_starts", "symbols", "letters", "alpha", "upper_alpha")
     out = dict(zip(names, counts))
     out["length"] = lengths
