@@ -115,3 +115,27 @@ def test_property_mojibake_lines(lines: list[str], codec: str) -> None:
     text = "\n".join(_utf8_as(line, codec) if i % 2 else line for i, line in enumerate(lines))
     config = RepairConfig()
     assert fix_text(text, config) == ftfy.fix_text(text, fixer_config(config))
+
+
+def _rounds_until_unchanged(text: str, config: RepairConfig) -> str:
+    """The plain definition repair_text shortens: rounds of ftfy and the whitespace rules until one changes nothing."""
+    for _ in range(repair._MAX_ROUNDS):
+        fixed = repair._repair_once(text, config)
+        if fixed == text:
+            return fixed
+        text = fixed
+    return text
+
+
+@pytest.mark.parametrize("config", CONFIGS.values(), ids=CONFIGS.keys())
+@pytest.mark.parametrize("text", CASES.values(), ids=CASES.keys())
+def test_repair_stops_where_another_round_changes_nothing(text: str, config: RepairConfig) -> None:
+    """repair_text, which stops as soon as ftfy would pass every line through, gives the rounds' fixed point."""
+    assert repair.repair_text(text, config) == _rounds_until_unchanged(text, config)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_ALPHABET, max_size=80), st.sampled_from(list(CONFIGS.values())))
+def test_property_repair_rounds(text: str, config: RepairConfig) -> None:
+    """The same over random text of the characters mojibake and the other fixes are made of."""
+    assert repair.repair_text(text, config) == _rounds_until_unchanged(text, config)

@@ -183,14 +183,21 @@ def fix_text(text: str, config: RepairConfig) -> str:
     return _fix_lines(lines, trigger, other, fixer, form)
 
 
+def _dirty_lines(text: str, lines: list[str], trigger: re.Pattern[str], other: re.Pattern[str] | None,
+                 form: str | None) -> tuple[list[int], list[int]]:
+    """Where each line starts (line i is text[starts[i]:starts[i + 1]], newline kept) and, in order, the lines ftfy
+    would change, of a text in its normal form."""
+    starts = [0, *accumulate(len(line) + 1 for line in lines)]
+    # The trigger matches no newline and looks no further than an entity's ';': a match in the text is one in its line.
+    suspects = sorted({bisect_right(starts, found.start()) - 1 for found in trigger.finditer(text)})
+    return starts, [i for i in suspects if not _clean_segment(text[starts[i]:starts[i + 1]], trigger, other, form)]
+
+
 def _fix_suspects(text: str, lines: list[str], trigger: re.Pattern[str], other: re.Pattern[str] | None,
                   fixer: ftfy.TextFixerConfig, form: str | None) -> str:
     """`_fix_lines` for a text already in its normal form, which every line then is (a newline never composes nor
     reorders): only the lines the trigger finds in the whole text can need ftfy, the stretches between pass as they are."""
-    starts = [0, *accumulate(len(line) + 1 for line in lines)]  # line i is text[starts[i]:starts[i + 1]], newline kept
-    # The trigger matches no newline and looks no further than an entity's ';': a match in the text is one in its line.
-    suspects = sorted({bisect_right(starts, found.start()) - 1 for found in trigger.finditer(text)})
-    dirty = [i for i in suspects if not _clean_segment(text[starts[i]:starts[i + 1]], trigger, other, form)]
+    starts, dirty = _dirty_lines(text, lines, trigger, other, form)
     if not dirty:
         return text
     out: list[str] = []
@@ -247,7 +254,15 @@ def repair_text(text: str, config: RepairConfig) -> str:
 def _settled(text: str, config: RepairConfig) -> bool:
     """True when another round would change nothing: ftfy would not touch it and the whitespace rules are done."""
     trigger = trigger_re(config)
-    return trigger is not None and _clean_line(text, trigger, config.normalization)
+    if trigger is None or _clean_line(text, trigger, config.normalization):
+        return trigger is not None
+    # Or fix_text would pass every line through: a line with a curly quote or an accent is as settled as a plain one.
+    form, lines = config.normalization, text.split("\n")
+    if max(map(len, lines)) >= fixer_config(config).max_decode_length:
+        return False
+    if not (form is None or text.isascii() or unicodedata.is_normalized(form, text)):
+        return False
+    return not _dirty_lines(text, lines, trigger, other_re(config) if config.fix_encoding else None, form)[1]
 
 
 # Removing a soft hyphen or a control character can join the halves of a mojibake sequence, and ftfy
