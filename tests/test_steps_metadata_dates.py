@@ -9,7 +9,7 @@ from pathlib import Path
 import dateparser
 import pytest
 
-from pipeline.steps.metadata.dates import _ORDINAL, _PHRASE, common_date, yearless
+from pipeline.steps.metadata.dates import _ORDINAL, _PHRASE, common_date, numeric_date, yearless
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SPELLINGS = ["January", "Jan", "February", "Feb", "March", "Mar", "April", "Apr", "May", "June", "Jun", "July", "Jul",
@@ -66,6 +66,32 @@ def test_common_dates_are_dateparsers(order: str) -> None:
             found = _dateparser(text, order, require)
             assert found is not None and found.date() == fast.date(), (text, order, require)
     assert read > 200  # the sample does exercise the fast path
+
+
+def _numeric_grid() -> list[str]:
+    """Day and month fields 0-32 (one digit or zero-padded) in either place, each separator, years at the edges."""
+    fields = [str(i) for i in range(33)] + [f"{i:02d}" for i in range(10)]
+    return [f"{a}{sep}{b}{sep}{y}" for a in fields for b in fields for sep in "/.-" for y in YEARS]
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_numeric_dates_are_dateparsers(order: str) -> None:
+    """Where the fast path reads "11/19/2019" or "18.11.2019", dateparser reads the same day under that order (when
+    written: 77,658 phrases of this grid under MDY and DMY, years 1900, 1904, 1999, 2000, 2019, 2024 and 2099, the 51,018
+    the fast path reads all agreed, and it read every one dateparser dated; a sample here); YMD and near misses are
+    left to dateparser."""
+    read = 0
+    for text in random.Random(6).sample(_numeric_grid(), 400):
+        fast = numeric_date(text, order)
+        if fast is None:  # dateparser's to read
+            continue
+        read += 1
+        for require in (True, False):
+            found = _dateparser(text, order, require)
+            assert found is not None and found == fast, (text, order, require)
+    assert read > 100 or order == "YMD"
+    misses = ["11/19/19", "11/19/2019 10:00", "11 /19/2019", "11/19-2019", "111/9/2019", "11/19/02019", "١١/١٩/٢٠١٩"]
+    assert not any(numeric_date(text, order) for text in misses)
 
 
 def _yearless_grid() -> list[str]:
