@@ -89,6 +89,11 @@ DATELINES = [
     ("Jane Doe3/4/2025", "MDY", "2025-03-04"),
     ("ByJane DoeMar 5, 2025 | 6 comments", "MDY", "2025-03-05"),
     ("April 26, 2024Updated on: October 28, 2024", "MDY", "2024-04-26"),
+    # A published and an updated <time> glued: the earlier of the two, whichever comes first.
+    ("May 21, 2025April 24, 2025 by Jane Doe", "MDY", "2025-04-24"),
+    ("ByJane Doe July 30, 2019January 18, 2023 January 18, 2023", "MDY", "2019-07-30"),
+    ("by Jane Doe August 25, 2025August 29, 2025", "MDY", "2025-08-25"),
+    ("Posted on 3 May 2024June 1, 2024", "MDY", "2024-05-03"),
     # A stated time with an offset is read on the day written, not moved to UTC.
     ("Posted: 2025-03-04T23:30:00-05:00", "MDY", "2025-03-04"),
 ]

@@ -105,6 +105,28 @@ HTML_META = [
      {"url": (None, None), "site": (None, None), "published": (None, None), "title": ("Storm hits the coast", "html.title")}),
     ("an author that is a URL is no name",
      '<meta property="article:author" content="https://facebook.com/bugle">', {"authors": ([], None)}),
+    # og:title without a last part that is the site's name (og:site_name, or spelled by the host name); other parts stay.
+    ("og:title without the site name", '<meta property="og:title" content="Storm hits the coast - Bugle News">'
+     '<meta property="og:site_name" content="Bugle News">', {"title": ("Storm hits the coast", "html.meta:og:title")}),
+    ("og:title without the host's name", '<link rel="canonical" href="https://www.thebugle.example/storm">'
+     '<meta property="og:title" content="Storm hits the coast — The Bugle">', {"title": ("Storm hits the coast", "html.meta:og:title")}),
+    ("og:title keeps a part that is no site name", '<link rel="canonical" href="https://www.thebugle.example/storm">'
+     '<meta property="og:title" content="Storm hits the coast - Live">', {"title": ("Storm hits the coast - Live", "html.meta:og:title")}),
+    ("og:title keeps a short part the host holds", '<link rel="canonical" href="https://bugle.ai/storm">'
+     '<meta property="og:title" content="Storm hits the coast | AI">', {"title": ("Storm hits the coast | AI", "html.meta:og:title")}),
+    ("a name quoted in JSON-LD",
+     '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Person", "name": "\\"Jane Doe\\""}}</script>',
+     {"authors": (["Jane Doe"], "html.json-ld:author")}),
+    # Other sites' meta names of the publication time, after the usual ones; an updated or last-published one is none.
+    ("a site's own published-date meta name", '<meta name="w-published-date" content="2025-05-27T06:03:43.274Z">',
+     {"published": ("2025-05-27", "html.meta:w-published-date")}),
+    ("publish time meta name", '<meta name="cxenseparse:publishtime" content="2024-03-02T10:00:00Z">',
+     {"published": ("2024-03-02", "html.meta:cxenseparse:publishtime")}),
+    ("the usual meta names first", '<meta name="og:publish_date" content="2024-03-02"><meta name="pubdate" content="2024-03-01">',
+     {"published": ("2024-03-01", "html.meta:pubdate")}),
+    ("a last-published time is no publication time", '<meta name="cdc:last_published" content="2024-03-02">',
+     {"published": (None, None)}),
+    ("an updated publish time is none", '<meta name="publish-updated" content="2024-03-02">', {"published": (None, None)}),
 ]
 
 
@@ -121,6 +143,8 @@ def test_html_metadata(case: str, head: str, expected: dict[str, tuple[Any, str 
 
 
 LD_DATE = '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Storm hits the coast", "datePublished": "2024-03-04"}</script>'
+LD_SAVED = ('<script type="application/ld+json">{"@type": "WebPage", "datePublished": "13/11/2025 09:21:40",'
+            ' "dateModified": "13/11/2025 09:21:40"}</script>')
 # (case, <head> extras, the line under the <h1>, (published, rule)): the dateline under the headline beats the
 # stated dates that are often the page record's own (JSON-LD, other meta names), not Open Graph's published time,
 # and an 'updated' dateline beats JSON-LD's datePublished only.
@@ -142,6 +166,24 @@ HEADER_DATES = [
 def test_header_dateline_against_stated_dates(case: str, head: str, line: str, expected: tuple[str, str]) -> None:
     page = (f"<html><head>{HEAD}{head}</head><body><h1>Storm hits the coast</h1><p>{line}</p>"
             f"<p>{'</p><p>'.join(BODY)}</p></body></html>")
+    art = clean_bytes(page.encode(), "p.html", CTX)
+    assert (art["published"], art["metadata_source"]["published"]["rule"]) == expected
+
+
+# (case, JSON-LD, the line far below the <h1>, (published, rule)): JSON-LD whose datePublished is its dateModified, to
+# the second, states the record's save time; a date the page text states below the header block wins over it.
+SAVED_ONCE = [
+    ("saved once, a date in the text", LD_SAVED, "<p>12 November 2025</p>", ("2025-11-12", "header.first_date_below_title")),
+    ("saved once, no date in the text", LD_SAVED, "", ("2025-11-13", "html.json-ld:datePublished")),
+    ("modified later, a date in the text", LD_SAVED.replace('"dateModified": "13', '"dateModified": "14'),
+     "<p>12 November 2025</p>", ("2025-11-13", "html.json-ld:datePublished")),
+]
+
+
+@pytest.mark.parametrize(("case", "head", "line", "expected"), SAVED_ONCE, ids=[m[0] for m in SAVED_ONCE])
+def test_json_ld_saved_once_yields_to_a_text_date(case: str, head: str, line: str, expected: tuple[str, str]) -> None:
+    body = "".join(f"<p>{p}</p>" for p in BODY * 3)
+    page = f"<html><head>{HEAD}{head}</head><body><h1>Storm hits the coast</h1>{body}{line}<p>{BODY[0]}</p></body></html>"
     art = clean_bytes(page.encode(), "p.html", CTX)
     assert (art["published"], art["metadata_source"]["published"]["rule"]) == expected
 

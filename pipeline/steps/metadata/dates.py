@@ -30,9 +30,13 @@ _HAS_DATE = re.compile(
     re.IGNORECASE,
 )
 _DAY = r"\d{1,2}(?:st|nd|rd|th|er|º|\.)?"
+# A phrase's year may be glued to the next inline element ('July 30, 2019January 18, 2023': a published and an
+# updated <time>; 'Dec 17, 2025Julian K. Arni'), and a capitalised month name may follow such a year directly.
+_GLUED_YEAR = r"(?:\b|(?-i:(?=[A-ZÀ-Þ])))"
+_PHRASE_MONTH = rf"(?:{_GLUED_MONTH}|(?<=\d{{4}})(?-i:(?=[A-ZÀ-Þ])))"
 # Whole date phrases: "Jan. 5th, 2022", "5. Januar 2022", "5 de enero de 2022", "2022/01/05", "05.01.2022".
 _PHRASE = re.compile(
-    rf"{_GLUED_MONTH}(?:{MONTHS})\.?\s+{_DAY},?\s+\d{{4}}\b|\b{_DAY}\s+(?:de\s+)?(?:{MONTHS})\.?,?\s+(?:de\s+)?\d{{4}}\b"
+    rf"{_PHRASE_MONTH}(?:{MONTHS})\.?\s+{_DAY},?\s+\d{{4}}{_GLUED_YEAR}|\b{_DAY}\s+(?:de\s+)?(?:{MONTHS})\.?,?\s+(?:de\s+)?\d{{4}}{_GLUED_YEAR}"
     rf"|\b\d{{4}}(?P<a>[./-])\d{{1,2}}(?P=a)\d{{1,2}}(?:\b|(?=T\d))|{_GLUED_NUMERIC}\d{{1,2}}(?P<b>[./-])\d{{1,2}}(?P=b)\d{{4}}\b",
     re.IGNORECASE,
 )

@@ -111,7 +111,7 @@ def _authors(value: Any, config: MetadataConfig) -> list[str]:
         name = item.get("name") if isinstance(item, dict) else item
         if not isinstance(name, str) or not name.strip() or _url(name, config):
             continue
-        name = " ".join(name.split())
+        name = " ".join(name.split()).strip('"“”')  # '"Jane Doe"': a name quoted in the page's JSON
         for found in byline_authors(name) or split_names(name) or [name]:
             if found not in names:
                 names.append(found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import lxml.etree as etree
 
@@ -40,6 +41,30 @@ def title_candidates(page: DomPage, stated: list[str | None], site: str | None =
                     key=lambda c: -len(c[0]))[:1]
     found += [(h1[0], "html.h1_first")] if h1 else []
     return found
+
+
+MIN_HOST_NAME_CHARS = 4  # a title's last part shorter than this ('AI', 'UK') is not taken for the host's name
+
+
+def without_site(title: str, site: str | None, url: str | None) -> str:
+    """A stated title without a last ' | Site' part that is the site's name: its og:site_name, or a name the host name
+    spells ('Headline — LessWrong' on www.lesswrong.com)."""
+    parts = _SEP.split(title)
+    if len(parts) < 2:
+        return title
+    last = _letters(parts[-1])
+    try:
+        host = _letters(urlsplit(url or "").hostname or "")
+    except ValueError:
+        host = ""
+    if last and (last == _letters(site or "") or (len(last) >= MIN_HOST_NAME_CHARS and last in host)):
+        return title[:list(_SEP.finditer(title))[-1].start()]
+    return title
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only, case-folded: 'Modern Farmer' and 'modernfarmer.com' share 'modernfarmer'."""
+    return "".join(c for c in text.casefold() if c.isalnum())
 
 
 def author_candidates(marked: list[Any]) -> list[str]:
