@@ -55,6 +55,14 @@ def fold(text: str | None) -> str:
     return " ".join(text.split()).casefold()  # str.split() and re's \s agree on what is white space
 
 
+def fold_head(text: str | None) -> str:
+    """The first character of fold(text) ("" when it is empty), without folding the whole line: fold maps and
+    case-folds character by character and only joins the white-space runs, so its first character is that of the
+    line's first character that is no white space (str.lstrip and str.split know the same spaces)."""
+    first = (text or "").lstrip()[:1]
+    return _QUOTES.get(first, first).casefold()[:1]
+
+
 @per_document
 def normalise(text: str) -> str:
     """Lower-cased, bullets and punctuation trimmed from both ends, spaces collapsed: phrases compare by their words."""

@@ -29,6 +29,7 @@ _HAS_DATE = re.compile(
     rf"|{_GLUED_MONTH}({MONTHS})\.?\b[^\n]{{0,12}}\b\d{{1,4}}\b|\b\d{{1,2}}\.? ({MONTHS})\b",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")  # every branch of _HAS_DATE needs one: most lines have none, and this finds that 50x faster
 _DAY = r"\d{1,2}(?:st|nd|rd|th|er|º|\.)?"
 # A phrase's year may be glued to the next inline element ('July 30, 2019January 18, 2023': a published and an
 # updated <time>; 'Dec 17, 2025Julian K. Arni'), and a capitalised month name may follow such a year directly.
@@ -87,7 +88,7 @@ def opens_with_date(text: str) -> bool:
 @per_document
 def has_date(text: str) -> bool:
     """Cheap test: does the line hold something shaped like a date?"""
-    return _HAS_DATE.search(text) is not None
+    return _DIGIT.search(text) is not None and _HAS_DATE.search(text) is not None
 
 
 @per_document(key=lambda text, config, languages=None: (text, id(config), tuple(languages or ())))

@@ -14,7 +14,7 @@ from pipeline.steps.metadata.dates import has_date, opens_with_date, parse_date
 from pipeline.document import Unit
 from pipeline.steps.memo import per_document
 from pipeline.steps.metadata.fields import NOT_NAME, PAGE_WORDS, TITLE_SEP, byline_authors, explicit_byline, name_line_authors, title_heads, title_variants
-from pipeline.steps.text import WORD, ends_sentence, fold, has_letters, words
+from pipeline.steps.text import WORD, ends_sentence, fold, fold_head, has_letters, words
 
 HEADER_WINDOW = 6  # units before the first body paragraph searched when no title was found
 BEFORE_TITLE = 3  # a dateline or category line may sit just above the headline
@@ -53,10 +53,15 @@ def find_title(units: list[Unit], skip: list[bool], first_body: int) -> int | No
     if len(units) < 3:
         return None
     variants, heads = title_variants(units[0].text), title_heads(units[0].text)
-    hits = [i for i in range(1, len(units)) if fold(units[i].text) in variants and has_letters(units[i].text)]
+    # A line's folded text can equal a form of the title only when its first character does: most lines are not folded.
+    firsts = {k[0] for k in variants}
+    hits = [i for i in range(1, len(units)) if fold_head(units[i].text) in firsts and fold(units[i].text) in variants
+            and has_letters(units[i].text)]
     # A short headline before a longer site name ('Book Reviews | The Writing Center') is looked for above the body
     # only: the site's name repeats in the page's header and footer, the headline is the repeat nearest the body.
-    heads_before = [i for i in range(1, min(len(units), first_body + 1)) if fold(units[i].text) in heads and has_letters(units[i].text)]
+    firsts = {k[0] for k in heads}
+    heads_before = [i for i in range(1, min(len(units), first_body + 1)) if fold_head(units[i].text) in firsts
+                    and fold(units[i].text) in heads and has_letters(units[i].text)]
     before = sorted({i for i in hits if i <= first_body} | set(heads_before))
     return before[-1] if before else (hits[0] if hits else None)
 
@@ -79,12 +84,16 @@ def _opens_header_block(units: list[Unit], i: int) -> bool:
 def similar_to_title(units: list[Unit], first_body: int) -> int | None:
     """The line most like the <title> in words, helped when a byline or dateline follows it."""
     tag = _content_words(units[0].text) if units else set()
-    sites = {fold(p) for p in TITLE_SEP.split(units[0].text.strip())} - set(title_variants(units[0].text)) if units else set()
+    if not tag:
+        return None  # a <title> without words is like no line
+    sites = {fold(p) for p in TITLE_SEP.split(units[0].text.strip())} - set(title_variants(units[0].text))
     best, best_score = None, 0.0
     for i in range(1, min(len(units), first_body + TITLE_BELOW_BODY)):
         text = units[i].text
+        if ends_sentence(text.rstrip("?!")):
+            continue
         line = _content_words(text)
-        if not 2 <= len(line) <= 30 or ends_sentence(text.rstrip("?!")) or not tag or fold(text) in sites or _inside_body(units, i):
+        if not 2 <= len(line) <= 30 or fold(text) in sites or _inside_body(units, i):
             continue
         dice = 2 * len(tag & line) / (len(tag) + len(line))
         if dice < MIN_DICE or dice + 0.3 <= best_score:
@@ -165,7 +174,8 @@ def label_header(units: list[Unit], meta: MetadataConfig, lang: str | None, head
         if after_by and nwords[i] <= MAX_NAME_LINE_WORDS and _names_after_by(units[i].text):
             units[i].label, units[i].rule = "byline", "header.byline_after_by"
         else:
-            near = title is not None and 0 < i - title <= NAME_LINE_AFTER and _dated_nearby(units, i)
+            # (a name line is this short: _label_line asks no more of a longer line, so its neighbours' dates are not read)
+            near = title is not None and 0 < i - title <= NAME_LINE_AFTER and nwords[i] <= MAX_NAME_LINE_WORDS and _dated_nearby(units, i)
             _label_line(units[i], nwords[i], meta, languages, near)
         after_by = bool(_BY_ALONE.match(units[i].text.strip()))
         if after_by:
@@ -231,11 +241,13 @@ def _far_byline(units: list[Unit], nwords: list[int], anchor: int, lang: str | N
     or a name right below a lone 'By'. A kept line counts only when short and no sentence ('By Jane Doe', not 'By noon, ...')."""
     found: list[tuple[int, str]] = []
     for i, (unit, n) in enumerate(zip(units, nwords)):
+        if n > MAX_BYLINE_WORDS:
+            continue  # too long for a byline, and for a lone 'By' (two words at most)
         if unit.label in ("title", "dateline", "byline") and not (unit.label == "byline" and _BY_ALONE.match(unit.text)):
             continue
         if _foreign_by(unit.text, lang):
             continue
-        if (not unit.kept or (n <= FAR_KEPT_BYLINE_WORDS and not ends_sentence(unit.text))) and n <= MAX_BYLINE_WORDS and explicit_byline(unit.text):
+        if (not unit.kept or (n <= FAR_KEPT_BYLINE_WORDS and not ends_sentence(unit.text))) and explicit_byline(unit.text):
             found.append((i, "header.byline_elsewhere"))
         elif i + 1 < len(units) and _BY_ALONE.match(unit.text.strip()) and nwords[i + 1] <= MAX_NAME_LINE_WORDS \
                 and units[i + 1].label not in ("title", "dateline") and _names_after_by(units[i + 1].text):
