@@ -8,7 +8,7 @@ import pytest
 
 from pipeline import clean_text, load_config, run
 from pipeline.steps.classify.analysis import Facts, analyse
-from pipeline.steps.classify.passes import _drop_box_mates
+from pipeline.steps.classify.passes import ISLAND_RULE, _drop_box_mates, _drop_islands
 from pipeline.config import build_config
 from pipeline.document import Document, Unit
 from pipeline.errors import ConfigError
@@ -129,3 +129,26 @@ def test_lines_of_a_rule_matched_box_go_with_it(blocks: list[int], matches: list
     units = [Unit(line=i + 1, text=f"line {i}", block=b) for i, b in enumerate(blocks)]
     facts = [Facts(words=2, chars=6, cls="short", match=m, repeated=False) for m in matches]
     assert _drop_box_mates(units, facts, keep) == expected
+
+
+SHORT, PROSE = (2, 12, "short"), (40, 240, "good")
+# (words, chars and class of each unit; rule match of each or None; model keeps it) -> which units stay
+ISLANDS = [
+    ("a short line kept between removed ones goes", [PROSE, SHORT, PROSE], [None] * 3, [False, True, False],
+     [False, False, False]),
+    ("beside rule matches it goes too", [PROSE, SHORT, SHORT], [None, None, AD], [False, True, True], [False, False, True]),
+    ("a kept paragraph alone stays", [SHORT, PROSE, SHORT], [None] * 3, [False, True, False], [False, True, False]),
+    ("a short line beside kept prose stays", [PROSE, SHORT, PROSE], [None] * 3, [True, True, False], [True, True, False]),
+    ("the first and last lines are left to the header and the end", [SHORT, PROSE, SHORT], [None] * 3,
+     [True, False, True], [True, False, True]),
+]
+
+
+@pytest.mark.parametrize(("shapes", "matches", "keep", "expected"), [c[1:] for c in ISLANDS], ids=[c[0] for c in ISLANDS])
+def test_short_islands_in_boilerplate_go(shapes: list[tuple[int, int, str]], matches: list[Match | None], keep: list[bool],
+                                         expected: list[bool]) -> None:
+    """A short kept line with removed lines (or rule matches) on both sides is a stray, named by its own rule."""
+    units = [Unit(line=i + 1, text=f"line {i}", block=i) for i in range(len(shapes))]
+    facts = [Facts(words=w, chars=c, cls=cls, match=m, repeated=False) for (w, c, cls), m in zip(shapes, matches)]
+    assert _drop_islands(units, facts, keep) == expected
+    assert [u.rule == ISLAND_RULE for u in units] == [k and not e for k, e in zip(keep, expected)]

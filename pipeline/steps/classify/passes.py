@@ -118,7 +118,7 @@ def _model_keep(units: list[Unit], an: Analysis, model: LineModel, config: Class
     if not any(k and f.match is None for k, f in zip(keep, facts)):
         # The model found no article at all: fall back to the densest run rather than lose everything.
         keep = [an.start <= i <= an.end for i in range(len(units))]
-    return _guard_body(units, an, keep)
+    return _drop_islands(units, facts, _guard_body(units, an, keep))
 
 
 GUARD_MIN_CHARS = 400  # a densest run shorter than this is no article to defend (a stub, a list of links)
@@ -168,6 +168,22 @@ def _drop_box_mates(units: list[Unit], facts: list[Facts], keep: list[bool]) -> 
             for u, f, k in zip(units, facts, keep)]
 
 
+ISLAND_MAX_WORDS = 8  # a kept line this short with removed lines on both sides is a stray label, not the article
+ISLAND_RULE = "model.island"
+
+
+def _drop_islands(units: list[Unit], facts: list[Facts], keep: list[bool]) -> list[bool]:
+    """A short kept line whose neighbours on both sides go is a stray in boilerplate (a widget's label, a teaser's
+    kicker, a price), not an article of one line: drop it, with the rule `model.island`. Rule matches count as gone."""
+    stays = [k and f.match is None for k, f in zip(keep, facts)]
+    out = list(keep)
+    for i in range(1, len(units) - 1):
+        if stays[i] and not stays[i - 1] and not stays[i + 1] and facts[i].cls in ("short", "bad") \
+                and facts[i].words <= ISLAND_MAX_WORDS:
+            out[i], units[i].rule = False, ISLAND_RULE
+    return out
+
+
 def _keep_subheadings(units: list[Unit], facts: list[Facts], keep: list[bool], an: Analysis, config: ClassifyConfig) -> list[bool]:
     """A heading-shaped line between kept content inside the body run is a subheading: keep it."""
     out = list(keep)
@@ -192,7 +208,7 @@ def _label_by_model(units: list[Unit], facts: list[Facts], i: int, keep: list[bo
     elif fact.repeated:
         unit.label, unit.rule = shape_category(unit.text, fact.words), "repetition.across_files"
     else:
-        unit.label, unit.rule = shape_category(unit.text, fact.words), "model.boilerplate"
+        unit.label, unit.rule = shape_category(unit.text, fact.words), unit.rule if unit.rule == ISLAND_RULE else "model.boilerplate"
 
 
 def _label_unit(units: list[Unit], facts: list[Facts], revised: list[str], i: int, inside: bool, config: ClassifyConfig) -> None:
