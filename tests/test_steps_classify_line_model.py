@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import clean_text, load_config, run
-from pipeline.steps.classify.analysis import Facts, analyse
-from pipeline.steps.classify.passes import ISLAND_RULE, _drop_box_mates, _drop_islands
+from pipeline.steps.classify.analysis import Analysis, Facts, analyse
+from pipeline.steps.classify.passes import ISLAND_RULE, _drop_box_mates, _drop_islands, _model_keep
 from pipeline.config import build_config
 from pipeline.document import Document, Unit
 from pipeline.errors import ConfigError
@@ -152,3 +152,29 @@ def test_short_islands_in_boilerplate_go(shapes: list[tuple[int, int, str]], mat
     facts = [Facts(words=w, chars=c, cls=cls, match=m, repeated=False) for (w, c, cls), m in zip(shapes, matches)]
     assert _drop_islands(units, facts, keep) == expected
     assert [u.rule == ISLAND_RULE for u in units] == [k and not e for k, e in zip(keep, expected)]
+
+
+class _FixedModel:
+    """A line model that gives each unit a set probability, whatever the features."""
+
+    threshold = 0.5
+
+    def __init__(self, probabilities: list[float]) -> None:
+        self.fixed = probabilities
+
+    def probabilities(self, units: list[Unit], an: Analysis, extra: object = None, groups: object = None) -> list[float]:
+        return self.fixed
+
+
+@pytest.mark.parametrize(("dom", "expected"), [(False, [True, False, False, False, True]), (True, [True, False, True, False, True])],
+                         ids=["plain text: the island goes", "HTML: the DOM model's decision stands"])
+def test_islands_are_dropped_on_plain_text_only(dom: bool, expected: list[bool]) -> None:
+    """The island pass was measured on plain text; on HTML pages (DOM rows given) it is not run."""
+    shapes = [PROSE, PROSE, SHORT, PROSE, PROSE]
+    units = [Unit(line=i + 1, text=f"line {i}", block=i) for i in range(len(shapes))]
+    facts = [Facts(words=w, chars=c, cls=cls, match=None, repeated=False) for w, c, cls in shapes]
+    an = Analysis(facts=facts, revised=[f.cls for f in facts], start=0, end=len(units) - 1)
+    model = _FixedModel([0.9, 0.1, 0.9, 0.1, 0.9])
+    extra = np.zeros((len(units), 1)) if dom else None
+    config = load_config(None).classify
+    assert _model_keep(units, an, model, config, extra) == expected  # type: ignore[arg-type]

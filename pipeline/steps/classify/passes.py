@@ -118,7 +118,9 @@ def _model_keep(units: list[Unit], an: Analysis, model: LineModel, config: Class
     if not any(k and f.match is None for k, f in zip(keep, facts)):
         # The model found no article at all: fall back to the densest run rather than lose everything.
         keep = [an.start <= i <= an.end for i in range(len(units))]
-    return _drop_islands(units, facts, _guard_body(units, an, keep))
+    keep = _guard_body(units, an, keep)
+    # Islands were found and measured on plain text; on HTML the DOM model's own decisions lose tfeval snippets to it.
+    return keep if extra is not None else _drop_islands(units, facts, keep)
 
 
 GUARD_MIN_CHARS = 400  # a densest run shorter than this is no article to defend (a stub, a list of links)
